@@ -1,0 +1,66 @@
+package io.github.sasredis.autoconfigure;
+
+import java.nio.charset.StandardCharsets;
+
+import io.github.sasredis.store.RedisKeys;
+import io.github.sasredis.store.RedisOAuth2AuthorizationService;
+import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+
+/**
+ * Auto-configuration that makes Spring Authorization Server keep its authorizations in Redis: registers a
+ * {@link RedisOAuth2AuthorizationService} on Boot's {@link RedisConnectionFactory} unless the application defines
+ * its own {@link OAuth2AuthorizationService}.
+ */
+@AutoConfiguration(after = DataRedisAutoConfiguration.class)
+@ConditionalOnClass({ OAuth2Authorization.class, RedisConnectionFactory.class })
+@ConditionalOnBean(RedisConnectionFactory.class)
+@ConditionalOnProperty(prefix = "sas-redis", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(SasRedisProperties.class)
+public final class SasRedisAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	OAuth2AuthorizationDocumentMapper sasRedisDocumentMapper(SasRedisProperties properties) {
+		ClassLoader classLoader = SasRedisAutoConfiguration.class.getClassLoader();
+		return new OAuth2AuthorizationDocumentMapper(OAuth2AuthorizationDocumentMapper.createJsonMapper(classLoader,
+				(allowlist) -> properties.getAllowedTypePrefixes().forEach(allowlist::allowIfSubType)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(OAuth2AuthorizationService.class)
+	RedisOAuth2AuthorizationService redisOAuth2AuthorizationService(RedisConnectionFactory connectionFactory,
+			SasRedisProperties properties, OAuth2AuthorizationDocumentMapper documentMapper,
+			ApplicationEventPublisher eventPublisher, ObjectProvider<RegisteredClientRepository> clients) {
+		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(redis);
+		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix()));
+		service.setDocumentMapper(documentMapper);
+		service.setGrace(properties.getGrace());
+		service.setTtlWithoutExpiry(properties.getTtlWithoutExpiry());
+		String secret = properties.getDigestSecret();
+		if (secret != null && !secret.isEmpty()) {
+			service.setDigester(TokenDigester.hmacSha256(secret.getBytes(StandardCharsets.UTF_8)));
+		}
+		service.setEventPublisher(eventPublisher);
+		clients.ifAvailable(service::setRegisteredClientRepository);
+		return service;
+	}
+
+}

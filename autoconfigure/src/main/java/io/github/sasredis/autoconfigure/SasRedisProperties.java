@@ -1,0 +1,112 @@
+package io.github.sasredis.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.sasredis.store.RedisKeys;
+import io.github.sasredis.store.RedisOAuth2AuthorizationService;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of the Redis authorization store.
+ */
+@ConfigurationProperties("sas-redis")
+public class SasRedisProperties {
+
+	/**
+	 * Whether to keep Spring Authorization Server's authorizations in Redis.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Namespace (key prefix) of the store's own keys.
+	 */
+	private String namespace = RedisKeys.DEFAULT_NAMESPACE;
+
+	/**
+	 * Prefix of the refresh-token record keys, '<prefix>:<user id>:<jti>'.
+	 */
+	private String refreshTokenKeyPrefix = RedisKeys.DEFAULT_REFRESH_TOKEN_PREFIX;
+
+	/**
+	 * Grace added to every key's time to live; a refresh-token record lives for the token's lifetime plus this.
+	 */
+	private Duration grace = RedisOAuth2AuthorizationService.DEFAULT_GRACE;
+
+	/**
+	 * Time to live of what carries no expiry, such as an authorization awaiting the user's consent.
+	 */
+	private Duration ttlWithoutExpiry = RedisOAuth2AuthorizationService.DEFAULT_TTL_WITHOUT_EXPIRY;
+
+	/**
+	 * Secret of the HMAC-SHA-256 that digests token values (at least 32 bytes). When not set, plain SHA-256 is
+	 * used. Changing it makes every stored token unknown.
+	 */
+	private @Nullable String digestSecret;
+
+	/**
+	 * Class-name prefixes of the application's own types that may appear in authorization attributes, such as a
+	 * custom principal, in addition to Spring Security's.
+	 */
+	private List<String> allowedTypePrefixes = new ArrayList<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(String namespace) {
+		this.namespace = namespace;
+	}
+
+	public String getRefreshTokenKeyPrefix() {
+		return this.refreshTokenKeyPrefix;
+	}
+
+	public void setRefreshTokenKeyPrefix(String refreshTokenKeyPrefix) {
+		this.refreshTokenKeyPrefix = refreshTokenKeyPrefix;
+	}
+
+	public Duration getGrace() {
+		return this.grace;
+	}
+
+	public void setGrace(Duration grace) {
+		this.grace = grace;
+	}
+
+	public Duration getTtlWithoutExpiry() {
+		return this.ttlWithoutExpiry;
+	}
+
+	public void setTtlWithoutExpiry(Duration ttlWithoutExpiry) {
+		this.ttlWithoutExpiry = ttlWithoutExpiry;
+	}
+
+	public @Nullable String getDigestSecret() {
+		return this.digestSecret;
+	}
+
+	public void setDigestSecret(@Nullable String digestSecret) {
+		this.digestSecret = digestSecret;
+	}
+
+	public List<String> getAllowedTypePrefixes() {
+		return this.allowedTypePrefixes;
+	}
+
+	public void setAllowedTypePrefixes(List<String> allowedTypePrefixes) {
+		this.allowedTypePrefixes = allowedTypePrefixes;
+	}
+
+}

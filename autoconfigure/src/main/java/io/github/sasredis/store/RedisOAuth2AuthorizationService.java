@@ -1,0 +1,416 @@
+package io.github.sasredis.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.sasredis.store.mapping.DigestPlaceholders;
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
+import io.github.sasredis.store.mapping.RefreshTokenRecordMapper;
+import io.github.sasredis.store.mapping.StoredAuthorization;
+import io.github.sasredis.store.mapping.TokenKind;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.util.Assert;
+
+/**
+ * An {@link OAuth2AuthorizationService} that keeps authorizations in Redis, holding no token value at rest, and
+ * records every live refresh token under {@code refresh_token:{user_id}:{jti}} for operators and existing tooling.
+ *
+ * <h2>Storage details</h2>
+ * Keys, with the default namespace {@code oauth2} and refresh-token prefix {@code refresh_token}:
+ * <ul>
+ * <li>{@code oauth2:authorization:<id>}: a hash with the authorization's JSON document ({@code d}, written by
+ * {@link OAuth2AuthorizationDocumentMapper}, with digests in place of every token value and of {@code state}), its
+ * version ({@code v}), the lookup keys it owns ({@code ix}), its refresh-token record key ({@code rk}) and jti
+ * ({@code j}). TTL: the latest expiry of its tokens + grace.</li>
+ * <li>{@code oauth2:token:<digest>}: one per token, code or state, holding a one-letter kind, the authorization id
+ * and, for a refresh token, its record key. TTL: that token's expiry + grace.</li>
+ * <li>{@code refresh_token:<user id>:<jti>}: the refresh-token record, JSON ({@link RefreshTokenRecordMapper}).
+ * TTL: the token's lifetime + grace. It is the authority for its token: when it is gone, the refresh token is
+ * refused.</li>
+ * <li>{@code oauth2:user_refresh_tokens:<user id>}: a sorted set of the user's jtis scored by expiry (epoch ms),
+ * pruned by every write that touches it. TTL: its latest member's expiry + grace.</li>
+ * </ul>
+ * Commands: {@link #save} is one {@code EVALSHA} (compare the version, write the hash, lookups, record and index,
+ * delete what the authorization no longer holds); {@link #findByToken} is a {@code GET} of the lookup key then one
+ * {@code EVALSHA} that reads the hash if the record (for a refresh token) still exists; {@link #findById} one
+ * {@code EVALSHA}; {@link #remove} one {@code EVALSHA}. No {@code KEYS} or {@code SCAN}.
+ *
+ * <h2>Token values</h2>
+ * Redis holds only digests ({@link TokenDigester}). {@link #findByToken} puts the presented value back into the
+ * matching token; the other tokens of the returned authorization carry a placeholder naming their digest
+ * ({@link DigestPlaceholders}), which {@link #save} recognises and does not hash again. {@link #findById} returns
+ * placeholders only.
+ *
+ * <h2>Concurrent writers</h2>
+ * An authorization read from the store carries its version in the attribute {@link #VERSION_ATTRIBUTE}. Saving
+ * it after another writer changed it fails with {@link ConcurrentAuthorizationChangeException} when the save would
+ * add a token (so two requests racing with one code or one rotated refresh token cannot both get tokens); saving
+ * it after it was removed fails the same way.
+ */
+public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationService {
+
+	/** Attribute that carries the version an authorization was read at; never written to Redis. */
+	public static final String VERSION_ATTRIBUTE = RedisOAuth2AuthorizationService.class.getName() + ".VERSION";
+
+	/** Default grace added to every key's time to live. */
+	public static final Duration DEFAULT_GRACE = Duration.ofSeconds(60);
+
+	/** Default time to live of what carries no expiry, such as an authorization awaiting consent. */
+	public static final Duration DEFAULT_TTL_WITHOUT_EXPIRY = Duration.ofMinutes(30);
+
+	private static final long MIN_TTL_MILLIS = 1000;
+
+	private final RedisOperations<String, String> redis;
+
+	private RedisKeys keys = new RedisKeys();
+
+	private OAuth2AuthorizationDocumentMapper documentMapper = new OAuth2AuthorizationDocumentMapper();
+
+	private RefreshTokenRecordMapper recordMapper = new RefreshTokenRecordMapper();
+
+	private TokenDigester digester = TokenDigester.sha256();
+
+	private Duration grace = DEFAULT_GRACE;
+
+	private Duration ttlWithoutExpiry = DEFAULT_TTL_WITHOUT_EXPIRY;
+
+	private Clock clock = Clock.systemUTC();
+
+	private ApplicationEventPublisher eventPublisher = (event) -> {
+	};
+
+	private @Nullable RegisteredClientRepository registeredClientRepository;
+
+	/**
+	 * Creates a store on the given Redis operations, which must read and write keys and values as UTF-8 strings
+	 * (a {@code StringRedisTemplate}).
+	 * @param redis the Redis operations
+	 */
+	public RedisOAuth2AuthorizationService(RedisOperations<String, String> redis) {
+		Assert.notNull(redis, "redis cannot be null");
+		this.redis = redis;
+	}
+
+	@Override
+	public void save(OAuth2Authorization authorization) {
+		Assert.notNull(authorization, "authorization cannot be null");
+		Assert.isTrue(authorization.getId().indexOf('\n') < 0, "id cannot contain a line break");
+		Instant now = this.clock.instant();
+		String authorizationId = authorization.getId();
+		String userId = authorization.getPrincipalName();
+
+		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
+		List<String> lookupKeys = new ArrayList<>();
+		List<String> lookupArgs = new ArrayList<>();
+		long hashTtl = 0;
+		String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
+		if (state != null) {
+			String digest = digestOf(state);
+			digests.put(TokenKind.STATE, digest);
+			hashTtl = Math.max(hashTtl, this.ttlWithoutExpiry.toMillis());
+			addLookup(lookupKeys, lookupArgs, digest, TokenKind.STATE.code() + authorizationId,
+					this.ttlWithoutExpiry.toMillis());
+		}
+		String recordKey = this.keys.refreshTokenRecord(userId, "-");
+		String refreshLookupKey = "";
+		String jti = "";
+		RefreshTokenRecord record = null;
+		boolean liveRefreshToken = false;
+		for (TokenKind kind : TokenKind.values()) {
+			Class<? extends OAuth2Token> tokenClass = kind.tokenClass();
+			OAuth2Authorization.Token<? extends OAuth2Token> token = (tokenClass != null)
+					? authorization.getToken(tokenClass) : null;
+			if (token == null) {
+				continue;
+			}
+			String digest = digestOf(token.getToken().getTokenValue());
+			digests.put(kind, digest);
+			Instant expiresAt = token.getToken().getExpiresAt();
+			long ttl = ttlMillis(now, expiresAt);
+			hashTtl = Math.max(hashTtl, ttl);
+			String lookupValue = kind.code() + authorizationId;
+			if (kind == TokenKind.REFRESH_TOKEN) {
+				jti = this.digester.jti(digest);
+				recordKey = this.keys.refreshTokenRecord(userId, jti);
+				refreshLookupKey = this.keys.token(digest);
+				lookupValue = lookupValue + "\n" + recordKey;
+				liveRefreshToken = !token.isInvalidated();
+				record = recordOf(authorization, jti, token.getToken(), now);
+			}
+			addLookup(lookupKeys, lookupArgs, digest, lookupValue, ttl);
+		}
+		if (hashTtl == 0) {
+			hashTtl = this.ttlWithoutExpiry.toMillis();
+		}
+		String document = this.documentMapper.write(authorization, digests, jti.isEmpty() ? null : jti,
+				Set.of(VERSION_ATTRIBUTE));
+		Object expectedVersion = authorization.getAttribute(VERSION_ATTRIBUTE);
+
+		List<String> scriptKeys = new ArrayList<>(3 + lookupKeys.size());
+		scriptKeys.add(this.keys.authorization(authorizationId));
+		scriptKeys.add(this.keys.userIndex(userId));
+		scriptKeys.add(recordKey);
+		scriptKeys.addAll(lookupKeys);
+		List<String> args = new ArrayList<>(11 + lookupArgs.size());
+		args.add(document);
+		args.add((expectedVersion != null) ? expectedVersion.toString() : "");
+		args.add(Long.toString(hashTtl));
+		args.add(Long.toString(now.toEpochMilli()));
+		args.add(liveRefreshToken ? "1" : "0");
+		args.add(refreshLookupKey);
+		args.add((record != null) ? this.recordMapper.write(record) : "");
+		args.add((record != null) ? Long.toString(recordTtlSeconds(now, record)) : "0");
+		args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
+		args.add(jti);
+		args.add(Long.toString(this.grace.toMillis()));
+		args.addAll(lookupArgs);
+
+		List<?> result = this.redis.execute(StoreScripts.SAVE, scriptKeys, args.toArray());
+		long version = asLong(result.get(0));
+		if (version == -1) {
+			throw new ConcurrentAuthorizationChangeException(
+					"The authorization was changed by another request; the grant was already used");
+		}
+		if (version == -2) {
+			throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
+		}
+		if (record != null && asLong(result.get(1)) == 1) {
+			publish(new RefreshTokenRevokedEvent(this, userId, List.of(record), RevocationCause.RFC7009));
+		}
+	}
+
+	@Override
+	public void remove(OAuth2Authorization authorization) {
+		Assert.notNull(authorization, "authorization cannot be null");
+		removeAll(authorization.getPrincipalName(), List.of(authorization.getId()));
+	}
+
+	@Override
+	public @Nullable OAuth2Authorization findById(String id) {
+		Assert.hasText(id, "id cannot be empty");
+		return read(List.of(this.keys.authorization(id)), null, null, null);
+	}
+
+	@Override
+	public @Nullable OAuth2Authorization findByToken(String token, @Nullable OAuth2TokenType tokenType) {
+		Assert.hasText(token, "token cannot be empty");
+		String digest = this.digester.digest(token);
+		String lookup = this.redis.opsForValue().get(this.keys.token(digest));
+		if (lookup == null || lookup.length() < 2) {
+			return null;
+		}
+		TokenKind kind = TokenKind.ofCode(lookup.substring(0, 1));
+		if (kind == null || !kind.matches(tokenType)) {
+			return null;
+		}
+		String rest = lookup.substring(1);
+		int lineBreak = rest.indexOf('\n');
+		List<String> scriptKeys = (lineBreak < 0) ? List.of(this.keys.authorization(rest))
+				: List.of(this.keys.authorization(rest.substring(0, lineBreak)), rest.substring(lineBreak + 1));
+		return read(scriptKeys, kind, token, digest);
+	}
+
+	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
+			@Nullable String token, @Nullable String digest) {
+		List<?> found = this.redis.execute(StoreScripts.FIND, scriptKeys);
+		if (found == null || found.size() < 2 || found.get(0) == null) {
+			return null;
+		}
+		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), kind, token,
+				Map.of(VERSION_ATTRIBUTE, String.valueOf(found.get(1))));
+		if (kind != null && !stored.digests().get(kind).equals(digest)) {
+			// a lookup key left behind by a crash: the authorization no longer holds that secret
+			return null;
+		}
+		return stored.authorization();
+	}
+
+	/**
+	 * Removes authorizations of one user and every key they own, in one atomic step.
+	 * @param userId the principal name of the authorizations
+	 * @param authorizationIds their ids
+	 * @return per authorization, whether it still had a live refresh-token record
+	 */
+	List<Boolean> removeAll(String userId, List<String> authorizationIds) {
+		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
+		scriptKeys.add(this.keys.userIndex(userId));
+		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(id)));
+		List<?> removed = this.redis.execute(StoreScripts.REMOVE, scriptKeys,
+				Long.toString(this.clock.millis()), Long.toString(this.grace.toMillis()));
+		return removed.stream().map((recordKey) -> !"".equals(recordKey)).toList();
+	}
+
+	void publish(RefreshTokenRevokedEvent event) {
+		this.eventPublisher.publishEvent(event);
+	}
+
+	RedisOperations<String, String> getRedis() {
+		return this.redis;
+	}
+
+	RedisKeys getKeys() {
+		return this.keys;
+	}
+
+	RefreshTokenRecordMapper getRecordMapper() {
+		return this.recordMapper;
+	}
+
+	Clock getClock() {
+		return this.clock;
+	}
+
+	private String digestOf(String value) {
+		String digest = DigestPlaceholders.digestOf(value);
+		return (digest != null) ? digest : this.digester.digest(value);
+	}
+
+	private void addLookup(List<String> lookupKeys, List<String> lookupArgs, String digest, String value,
+			long ttlMillis) {
+		lookupKeys.add(this.keys.token(digest));
+		lookupArgs.add(value);
+		lookupArgs.add(Long.toString(ttlMillis));
+	}
+
+	private long ttlMillis(Instant now, @Nullable Instant expiresAt) {
+		if (expiresAt == null) {
+			return this.ttlWithoutExpiry.toMillis();
+		}
+		return Math.max(expiresAt.toEpochMilli() - now.toEpochMilli(), 0) + Math.max(this.grace.toMillis(),
+				MIN_TTL_MILLIS);
+	}
+
+	private RefreshTokenRecord recordOf(OAuth2Authorization authorization, String jti, OAuth2Token refreshToken,
+			Instant now) {
+		Instant issuedAt = (refreshToken.getIssuedAt() != null) ? refreshToken.getIssuedAt() : now;
+		Instant expiresAt = (refreshToken.getExpiresAt() != null) ? refreshToken.getExpiresAt()
+				: now.plus(this.ttlWithoutExpiry);
+		return new RefreshTokenRecord(authorization.getPrincipalName(), jti, clientIdOf(authorization),
+				authorization.getId(), issuedAt, expiresAt, authorization.getAuthorizedScopes());
+	}
+
+	private long recordTtlSeconds(Instant now, RefreshTokenRecord record) {
+		long remaining = Duration.between(now, record.expiresAt()).toSeconds();
+		return Math.max(remaining, 0) + Math.max(this.grace.toSeconds(), 1);
+	}
+
+	private String clientIdOf(OAuth2Authorization authorization) {
+		if (this.registeredClientRepository != null) {
+			RegisteredClient client = this.registeredClientRepository.findById(authorization.getRegisteredClientId());
+			if (client != null) {
+				return client.getClientId();
+			}
+		}
+		return authorization.getRegisteredClientId();
+	}
+
+	private static long asLong(Object value) {
+		return (value instanceof Number number) ? number.longValue() : Long.parseLong(String.valueOf(value));
+	}
+
+	/**
+	 * Sets the key names.
+	 * @param keys the key names
+	 */
+	public void setKeys(RedisKeys keys) {
+		Assert.notNull(keys, "keys cannot be null");
+		this.keys = keys;
+	}
+
+	/**
+	 * Sets the mapper of authorizations to stored documents, for example one whose JSON mapper allows the
+	 * application's own principal types.
+	 * @param documentMapper the mapper
+	 */
+	public void setDocumentMapper(OAuth2AuthorizationDocumentMapper documentMapper) {
+		Assert.notNull(documentMapper, "documentMapper cannot be null");
+		this.documentMapper = documentMapper;
+	}
+
+	/**
+	 * Sets the mapper of refresh-token records.
+	 * @param recordMapper the mapper
+	 */
+	public void setRecordMapper(RefreshTokenRecordMapper recordMapper) {
+		Assert.notNull(recordMapper, "recordMapper cannot be null");
+		this.recordMapper = recordMapper;
+	}
+
+	/**
+	 * Sets how secrets are digested.
+	 * @param digester the digester
+	 */
+	public void setDigester(TokenDigester digester) {
+		Assert.notNull(digester, "digester cannot be null");
+		this.digester = digester;
+	}
+
+	/**
+	 * Sets the grace added to every key's time to live; the refresh-token record lives for the token's lifetime
+	 * plus this.
+	 * @param grace the grace, zero or more
+	 */
+	public void setGrace(Duration grace) {
+		Assert.notNull(grace, "grace cannot be null");
+		Assert.isTrue(!grace.isNegative(), "grace cannot be negative");
+		this.grace = grace;
+	}
+
+	/**
+	 * Sets the time to live of what carries no expiry: an authorization awaiting consent, a token without
+	 * {@code expiresAt}.
+	 * @param ttlWithoutExpiry the time to live, positive
+	 */
+	public void setTtlWithoutExpiry(Duration ttlWithoutExpiry) {
+		Assert.notNull(ttlWithoutExpiry, "ttlWithoutExpiry cannot be null");
+		Assert.isTrue(!ttlWithoutExpiry.isNegative() && !ttlWithoutExpiry.isZero(),
+				"ttlWithoutExpiry must be positive");
+		this.ttlWithoutExpiry = ttlWithoutExpiry;
+	}
+
+	/**
+	 * Sets the clock.
+	 * @param clock the clock
+	 */
+	public void setClock(Clock clock) {
+		Assert.notNull(clock, "clock cannot be null");
+		this.clock = clock;
+	}
+
+	/**
+	 * Sets the publisher of {@link RefreshTokenRevokedEvent}s.
+	 * @param eventPublisher the publisher
+	 */
+	public void setEventPublisher(ApplicationEventPublisher eventPublisher) {
+		Assert.notNull(eventPublisher, "eventPublisher cannot be null");
+		this.eventPublisher = eventPublisher;
+	}
+
+	/**
+	 * Sets the repository used to record a refresh token's OAuth {@code client_id}; without one, records carry
+	 * the registered client's id.
+	 * @param registeredClientRepository the repository
+	 */
+	public void setRegisteredClientRepository(RegisteredClientRepository registeredClientRepository) {
+		Assert.notNull(registeredClientRepository, "registeredClientRepository cannot be null");
+		this.registeredClientRepository = registeredClientRepository;
+	}
+
+}

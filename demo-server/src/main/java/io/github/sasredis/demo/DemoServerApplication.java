@@ -1,0 +1,16 @@
+package io.github.sasredis.demo;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * A demo authorization server that keeps its authorizations in Redis through the sas-redis starter.
+ */
+@SpringBootApplication
+public class DemoServerApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(DemoServerApplication.class, args);
+	}
+
+}
