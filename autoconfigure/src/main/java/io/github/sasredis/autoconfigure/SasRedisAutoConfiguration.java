@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.github.sasredis.store.RedisKeys;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
+import io.github.sasredis.store.StoreOperationListener;
 import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 
@@ -47,7 +48,8 @@ public final class SasRedisAutoConfiguration {
 	@ConditionalOnMissingBean(OAuth2AuthorizationService.class)
 	RedisOAuth2AuthorizationService redisOAuth2AuthorizationService(RedisConnectionFactory connectionFactory,
 			SasRedisProperties properties, OAuth2AuthorizationDocumentMapper documentMapper,
-			ApplicationEventPublisher eventPublisher, ObjectProvider<RegisteredClientRepository> clients) {
+			ApplicationEventPublisher eventPublisher, ObjectProvider<RegisteredClientRepository> clients,
+			ObjectProvider<StoreOperationListener> listeners) {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(redis);
 		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix()));
@@ -60,6 +62,7 @@ public final class SasRedisAutoConfiguration {
 		}
 		service.setEventPublisher(eventPublisher);
 		clients.ifAvailable(service::setRegisteredClientRepository);
+		listeners.ifUnique(service::setOperationListener);
 		return service;
 	}
 

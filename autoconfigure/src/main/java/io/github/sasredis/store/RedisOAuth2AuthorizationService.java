@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.github.sasredis.store.mapping.DigestPlaceholders;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
@@ -98,6 +99,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable RegisteredClientRepository registeredClientRepository;
 
+	private StoreOperationListener listener = StoreOperationListener.NONE;
+
 	/**
 	 * Creates a store on the given Redis operations, which must read and write keys and values as UTF-8 strings
 	 * (a {@code StringRedisTemplate}).
@@ -111,6 +114,13 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	@Override
 	public void save(OAuth2Authorization authorization) {
 		Assert.notNull(authorization, "authorization cannot be null");
+		observe("save", () -> {
+			doSave(authorization);
+			return null;
+		});
+	}
+
+	private void doSave(OAuth2Authorization authorization) {
 		Assert.isTrue(authorization.getId().indexOf('\n') < 0, "id cannot contain a line break");
 		Instant now = this.clock.instant();
 		String authorizationId = authorization.getId();
@@ -191,6 +201,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (version == -2) {
 			throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
 		}
+		if (record != null && asLong(result.get(2)) == 1) {
+			this.listener.onRefreshTokenRecorded(record);
+		}
 		if (record != null && asLong(result.get(1)) == 1) {
 			publish(new RefreshTokenRevokedEvent(this, userId, List.of(record), RevocationCause.RFC7009));
 		}
@@ -199,18 +212,22 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	@Override
 	public void remove(OAuth2Authorization authorization) {
 		Assert.notNull(authorization, "authorization cannot be null");
-		removeAll(authorization.getPrincipalName(), List.of(authorization.getId()));
+		observe("remove", () -> removeAll(authorization.getPrincipalName(), List.of(authorization.getId())));
 	}
 
 	@Override
 	public @Nullable OAuth2Authorization findById(String id) {
 		Assert.hasText(id, "id cannot be empty");
-		return read(List.of(this.keys.authorization(id)), null, null, null);
+		return observe("findById", () -> read(List.of(this.keys.authorization(id)), null, null, null));
 	}
 
 	@Override
 	public @Nullable OAuth2Authorization findByToken(String token, @Nullable OAuth2TokenType tokenType) {
 		Assert.hasText(token, "token cannot be empty");
+		return observe("findByToken", () -> doFindByToken(token, tokenType));
+	}
+
+	private @Nullable OAuth2Authorization doFindByToken(String token, @Nullable OAuth2TokenType tokenType) {
 		String digest = this.digester.digest(token);
 		String lookup = this.redis.opsForValue().get(this.keys.token(digest));
 		if (lookup == null || lookup.length() < 2) {
@@ -255,6 +272,21 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<?> removed = this.redis.execute(StoreScripts.REMOVE, scriptKeys,
 				Long.toString(this.clock.millis()), Long.toString(this.grace.toMillis()));
 		return removed.stream().map((recordKey) -> !"".equals(recordKey)).toList();
+	}
+
+	<T> T observe(String operation, Supplier<T> action) {
+		long start = System.nanoTime();
+		Throwable error = null;
+		try {
+			return action.get();
+		}
+		catch (RuntimeException | Error ex) {
+			error = ex;
+			throw ex;
+		}
+		finally {
+			this.listener.onOperation(operation, System.nanoTime() - start, error);
+		}
 	}
 
 	void publish(RefreshTokenRevokedEvent event) {
@@ -401,6 +433,15 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	public void setEventPublisher(ApplicationEventPublisher eventPublisher) {
 		Assert.notNull(eventPublisher, "eventPublisher cannot be null");
 		this.eventPublisher = eventPublisher;
+	}
+
+	/**
+	 * Sets the listener that hears every operation, for metrics.
+	 * @param listener the listener
+	 */
+	public void setOperationListener(StoreOperationListener listener) {
+		Assert.notNull(listener, "listener cannot be null");
+		this.listener = listener;
 	}
 
 	/**

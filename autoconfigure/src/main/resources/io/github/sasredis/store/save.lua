@@ -5,8 +5,8 @@
 -- ARGV[5] '1' when the authorization has a live refresh token, ARGV[6] lookup key of that refresh token,
 -- ARGV[7] record JSON, ARGV[8] record TTL (s), ARGV[9] refresh token expiry (epoch ms), ARGV[10] jti,
 -- ARGV[11] grace (ms), then a value and a TTL (ms) for each lookup key, in order.
--- Returns {version, revoked}: revoked is 1 when a live refresh-token record was deleted because the token was
--- invalidated. Returns {-1} when the writer read an older version and would add a secret (a concurrent
+-- Returns {version, revoked, created}: revoked is 1 when a live refresh-token record was deleted because the
+-- token was invalidated, created is 1 when a record was written for a refresh token new to the authorization. Returns {-1} when the writer read an older version and would add a secret (a concurrent
 -- rotation or code exchange won), {-2} when the authorization was removed since the writer read it.
 local authKey, userKey, recordKey = KEYS[1], KEYS[2], KEYS[3]
 local old = redis.call('HMGET', authKey, 'v', 'ix', 'rk', 'j')
@@ -52,7 +52,9 @@ if oldRk and oldRk ~= '' and ((not hasRecord) or oldRk ~= recordKey) then
     revoked = 1
   end
 end
+local created = 0
 if hasRecord and not oldSet[ARGV[6]] then
+  created = 1
   redis.call('SET', recordKey, ARGV[7], 'EX', ARGV[8])
   redis.call('ZADD', userKey, ARGV[9], ARGV[10])
 end
@@ -73,4 +75,4 @@ if hasRecord then
 end
 redis.call('HSET', authKey, 'd', ARGV[1], 'v', version, 'ix', table.concat(lookupKeys, '\n'), 'rk', rk, 'j', jti)
 redis.call('PEXPIRE', authKey, ARGV[3])
-return {version, revoked}
+return {version, revoked, created}
