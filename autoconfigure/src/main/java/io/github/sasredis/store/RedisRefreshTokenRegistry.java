@@ -11,7 +11,9 @@ import org.springframework.util.Assert;
  * The {@link RefreshTokenRegistry} of a {@link RedisOAuth2AuthorizationService}. Listing reads the user's index
  * (pruning expired entries) and the records it names: two round trips. Revoking one reads its record, then
  * removes the authorization with every key it owns in one script; revoking all removes every authorization of
- * the listed records in one script. Nothing is scanned.
+ * the listed records in one script. Nothing is scanned. Each call is reported to the store's
+ * {@link StoreOperationListener} as {@code list}, {@code findByUserAndJti}, {@code revoke} or {@code revokeAll};
+ * the {@link RefreshTokenRevokedEvent} is published after Redis has acknowledged, outside the timed operation.
  */
 public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 
@@ -29,6 +31,43 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 	@Override
 	public List<RefreshTokenRecord> findByUser(String userId) {
 		Assert.notNull(userId, "userId cannot be null");
+		return this.store.observe("list", () -> list(userId));
+	}
+
+	@Override
+	public Optional<RefreshTokenRecord> findByUserAndJti(String userId, String jti) {
+		Assert.notNull(userId, "userId cannot be null");
+		Assert.hasText(jti, "jti cannot be empty");
+		return this.store.observe("findByUserAndJti", () -> find(userId, jti));
+	}
+
+	@Override
+	public Optional<RefreshTokenRecord> revoke(String userId, String jti, RevocationCause cause) {
+		Assert.notNull(userId, "userId cannot be null");
+		Assert.hasText(jti, "jti cannot be empty");
+		Assert.notNull(cause, "cause cannot be null");
+		Optional<RefreshTokenRecord> record = this.store.observe("revoke", () -> {
+			Optional<RefreshTokenRecord> found = find(userId, jti);
+			found.ifPresent((present) -> this.store.removeAll(userId, List.of(present.authorizationId())));
+			return found;
+		});
+		record.ifPresent((revoked) -> this.store
+			.publish(new RefreshTokenRevokedEvent(this, userId, List.of(revoked), cause)));
+		return record;
+	}
+
+	@Override
+	public List<RefreshTokenRecord> revokeAll(String userId, RevocationCause cause) {
+		Assert.notNull(userId, "userId cannot be null");
+		Assert.notNull(cause, "cause cannot be null");
+		List<RefreshTokenRecord> revoked = this.store.observe("revokeAll", () -> removeAll(userId));
+		if (!revoked.isEmpty()) {
+			this.store.publish(new RefreshTokenRevokedEvent(this, userId, revoked, cause));
+		}
+		return revoked;
+	}
+
+	private List<RefreshTokenRecord> list(String userId) {
 		@SuppressWarnings("unchecked")
 		List<String> jtis = this.store.getRedis()
 			.execute(StoreScripts.LIST, List.of(this.store.getKeys().userIndex(userId)),
@@ -52,29 +91,13 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 		return records;
 	}
 
-	@Override
-	public Optional<RefreshTokenRecord> findByUserAndJti(String userId, String jti) {
-		Assert.notNull(userId, "userId cannot be null");
-		Assert.hasText(jti, "jti cannot be empty");
+	private Optional<RefreshTokenRecord> find(String userId, String jti) {
 		String value = this.store.getRedis().opsForValue().get(this.store.getKeys().refreshTokenRecord(userId, jti));
 		return Optional.ofNullable(value).map(this.store.getRecordMapper()::read);
 	}
 
-	@Override
-	public Optional<RefreshTokenRecord> revoke(String userId, String jti, RevocationCause cause) {
-		Assert.notNull(cause, "cause cannot be null");
-		Optional<RefreshTokenRecord> record = findByUserAndJti(userId, jti);
-		record.ifPresent((found) -> {
-			this.store.removeAll(userId, List.of(found.authorizationId()));
-			this.store.publish(new RefreshTokenRevokedEvent(this, userId, List.of(found), cause));
-		});
-		return record;
-	}
-
-	@Override
-	public List<RefreshTokenRecord> revokeAll(String userId, RevocationCause cause) {
-		Assert.notNull(cause, "cause cannot be null");
-		List<RefreshTokenRecord> records = findByUser(userId);
+	private List<RefreshTokenRecord> removeAll(String userId) {
+		List<RefreshTokenRecord> records = list(userId);
 		if (records.isEmpty()) {
 			return records;
 		}
@@ -85,9 +108,6 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 			if (live.get(i)) {
 				revoked.add(records.get(i));
 			}
-		}
-		if (!revoked.isEmpty()) {
-			this.store.publish(new RefreshTokenRevokedEvent(this, userId, revoked, cause));
 		}
 		return revoked;
 	}

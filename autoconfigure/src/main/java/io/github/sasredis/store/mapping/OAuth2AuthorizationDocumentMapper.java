@@ -1,9 +1,11 @@
 package io.github.sasredis.store.mapping;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -119,7 +121,7 @@ public class OAuth2AuthorizationDocumentMapper {
 			node.put("digest", digest);
 			putInstant(node, "iat", token.getToken().getIssuedAt());
 			putInstant(node, "exp", token.getToken().getExpiresAt());
-			node.set("metadata", this.jsonMapper.valueToTree(new LinkedHashMap<>(token.getMetadata())));
+			node.set("metadata", this.jsonMapper.valueToTree(plainCollections(token.getMetadata())));
 			if (token.getToken() instanceof OAuth2AccessToken accessToken) {
 				node.put("type", accessToken.getTokenType().getValue());
 				writeStrings(node.putArray("scopes"), accessToken.getScopes());
@@ -190,6 +192,30 @@ public class OAuth2AuthorizationDocumentMapper {
 			}
 		}
 		return new StoredAuthorization(builder.build(), digests, jti);
+	}
+
+	/**
+	 * Copies nested maps, lists and sets into the plain collection types the type allowlist accepts, so that
+	 * claims built with {@code Map.of} or {@code List.of} can be stored.
+	 */
+	@SuppressWarnings("unchecked")
+	private static <T> T plainCollections(T value) {
+		if (value instanceof Map<?, ?> map) {
+			Map<Object, Object> copy = new LinkedHashMap<>();
+			map.forEach((key, item) -> copy.put(key, plainCollections(item)));
+			return (T) copy;
+		}
+		if (value instanceof List<?> list) {
+			List<Object> copy = new ArrayList<>(list.size());
+			list.forEach((item) -> copy.add(plainCollections(item)));
+			return (T) copy;
+		}
+		if (value instanceof Set<?> set) {
+			Set<Object> copy = new LinkedHashSet<>();
+			set.forEach((item) -> copy.add(plainCollections(item)));
+			return (T) copy;
+		}
+		return value;
 	}
 
 	private Map<String, Object> readMap(JsonNode node) {
