@@ -1,0 +1,350 @@
+package io.github.sasredis.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.github.sasredis.store.mapping.TokenKind;
+import io.github.sasredis.test.RedisTestClient;
+import io.github.sasredis.test.RoundTripCounter;
+import io.github.sasredis.test.SharedRedis;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+import static io.github.sasredis.store.AuthorizationAssertions.valueOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * What only the Redis store promises, checked on a real Redis as {@code redis-cli} sees it: the refresh-token
+ * record and its TTL, no token value at rest, every key expiring, the record as the authority, round trips per
+ * operation, the registry, and compare-and-set on concurrent writes.
+ */
+class RedisOAuth2AuthorizationServiceTests {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final RedisTestClient redis = RedisTestClient.shared();
+
+	private static RoundTripCounter counter;
+
+	private static LettuceConnectionFactory connectionFactory;
+
+	private static RedisOAuth2AuthorizationService service;
+
+	private static RedisRefreshTokenRegistry registry;
+
+	private static final List<RefreshTokenRevokedEvent> events = new CopyOnWriteArrayList<>();
+
+	@BeforeAll
+	static void connect() {
+		counter = new RoundTripCounter();
+		connectionFactory = RoundTripCounter.connectionFactory(SharedRedis.host(), SharedRedis.port(), counter);
+		service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(connectionFactory));
+		service.setEventPublisher((event) -> events.add((RefreshTokenRevokedEvent) event));
+		registry = new RedisRefreshTokenRegistry(service);
+	}
+
+	@AfterAll
+	static void disconnect() {
+		connectionFactory.destroy();
+	}
+
+	@BeforeEach
+	void flush() {
+		redis.flushAll();
+		events.clear();
+	}
+
+	private static String recordKey(OAuth2Authorization authorization) {
+		return "refresh_token:" + authorization.getPrincipalName() + ":" + jtiOf(authorization);
+	}
+
+	private static String jtiOf(OAuth2Authorization authorization) {
+		TokenDigester digester = TokenDigester.sha256();
+		return digester.jti(digester.digest(valueOf(authorization, TokenKind.REFRESH_TOKEN)));
+	}
+
+	@Test
+	void saveWhenRefreshTokenThenRecordAsRedisCliSeesIt() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		List<String> recordKeys = redis.scanAllKeys().stream().filter((key) -> key.startsWith("refresh_token:")).toList();
+		assertThat(recordKeys).containsExactly(recordKey(authorization));
+		String jti = jtiOf(authorization);
+		assertThat(jti).matches("[A-Za-z0-9_-]{22}");
+		JsonNode record = JSON.readTree(redis.get(recordKey(authorization)));
+		OAuth2RefreshToken refreshToken = authorization.getRefreshToken().getToken();
+		assertThat(record.get("user_id").asString()).isEqualTo("alice");
+		assertThat(record.get("jti").asString()).isEqualTo(jti);
+		assertThat(record.get("client_id").asString()).isEqualTo(authorization.getRegisteredClientId());
+		assertThat(record.get("authorization_id").asString()).isEqualTo(authorization.getId());
+		assertThat(Instant.parse(record.get("created_at").asString()))
+			.isCloseTo(refreshToken.getIssuedAt(), within(Duration.ofSeconds(1)));
+		assertThat(Instant.parse(record.get("expires_at").asString()))
+			.isCloseTo(refreshToken.getExpiresAt(), within(Duration.ofSeconds(1)));
+		assertThat(record.get("created_at").asString()).endsWith("Z");
+		long lifetime = Duration.between(refreshToken.getIssuedAt(), refreshToken.getExpiresAt()).toSeconds();
+		assertThat(redis.ttl(recordKey(authorization))).isBetween(lifetime + 60 - 2, lifetime + 60);
+	}
+
+	@Test
+	void saveWhenAnyAuthorizationThenEveryKeyExpires() {
+		service.save(TestAuthorizations.authorizationCodeGrant("alice"));
+		service.save(TestAuthorizations.awaitingConsent("bob"));
+		service.save(TestAuthorizations.deviceGrant("carol"));
+		List<String> keys = redis.scanAllKeys();
+		assertThat(keys).isNotEmpty();
+		for (String key : keys) {
+			assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
+		}
+	}
+
+	@Test
+	void saveWhenGrantsSavedThenSevenKeysPerOidcGrantAndOnlyDigestsAtRest() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		OAuth2Authorization consent = TestAuthorizations.awaitingConsent("alice");
+		OAuth2Authorization device = TestAuthorizations.deviceGrant("alice");
+		service.save(authorization);
+		// hash, lookups of code, access, refresh and ID token, refresh-token record, user index
+		assertThat(redis.scanAllKeys()).hasSize(7);
+		service.save(consent);
+		service.save(device);
+		String dump = redis.dumpAllKeysAndValues();
+		for (OAuth2Authorization saved : List.of(authorization, consent, device)) {
+			for (TokenKind kind : TokenKind.values()) {
+				String value = valueOf(saved, kind);
+				if (value != null) {
+					assertThat(dump).as("%s value at rest", kind).doesNotContain(value);
+				}
+			}
+		}
+		assertThat(dump).contains(TokenDigester.sha256().digest(valueOf(authorization, TokenKind.ACCESS_TOKEN)));
+	}
+
+	@Test
+	void findByTokenWhenRecordDeletedExternallyThenRefreshTokenUnknown() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String refresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+		assertThat(service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNotNull();
+		assertThat(redis.del(recordKey(authorization))).isEqualTo(1);
+		assertThat(service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(service.findByToken(refresh, null)).isNull();
+	}
+
+	@Test
+	void saveWhenRecordDeletedExternallyThenNotRecreated() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.ACCESS_TOKEN), null);
+		redis.del(recordKey(authorization));
+		service.save(OAuth2Authorization.from(found).attribute("later", "save").build());
+		assertThat(redis.exists(recordKey(authorization))).isFalse();
+		assertThat(service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null)).isNull();
+	}
+
+	@Test
+	void saveWhenRotatedThenOldRecordGoneAndNewRecordWritten() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization rotated = TestAuthorizations
+			.rotate(service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null));
+		service.save(rotated);
+		assertThat(redis.exists(recordKey(authorization))).isFalse();
+		assertThat(redis.exists(recordKey(rotated))).isTrue();
+		assertThat(registry.findByUser("alice")).extracting(RefreshTokenRecord::jti).containsExactly(jtiOf(rotated));
+		assertThat(redis.scanAllKeys()).filteredOn((key) -> key.startsWith("oauth2:token:")).hasSize(4);
+	}
+
+	@Test
+	void saveWhenRefreshTokenRevokedThenRecordGoneAndEventPublished() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
+		service.save(TestAuthorizations.revokeRefreshToken(found));
+		assertThat(redis.exists(recordKey(authorization))).isFalse();
+		assertThat(registry.findByUser("alice")).isEmpty();
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.getCause()).isEqualTo(RevocationCause.RFC7009);
+			assertThat(event.getUserId()).isEqualTo("alice");
+			assertThat(event.getJtis()).containsExactly(jtiOf(authorization));
+		});
+	}
+
+	@Test
+	void roundTripsWhenStandaloneThenSaveOneFindTwoRemoveOne() {
+		OAuth2Authorization warmUp = TestAuthorizations.authorizationCodeGrant("warm");
+		service.save(warmUp);
+		service.findByToken(valueOf(warmUp, TokenKind.REFRESH_TOKEN), null);
+		service.remove(warmUp);
+
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		assertThat(counter.countDuring(() -> service.save(authorization))).isEqualTo(1);
+		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN, TokenKind.ID_TOKEN)) {
+			assertThat(counter.countDuring(() -> service.findByToken(valueOf(authorization, kind), null)))
+				.as("findByToken(%s)", kind)
+				.isEqualTo(2);
+		}
+		assertThat(counter.countDuring(() -> service.findByToken(TestAuthorizations.randomValue(), null)))
+			.isEqualTo(1);
+		assertThat(counter.countDuring(() -> service.findById(authorization.getId()))).isEqualTo(1);
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
+		assertThat(counter.countDuring(() -> service.save(TestAuthorizations.rotate(found)))).isEqualTo(1);
+		assertThat(counter.countDuring(() -> service.remove(authorization))).isEqualTo(1);
+	}
+
+	static List<String> awkwardNames() {
+		return OAuth2AuthorizationServiceContractTests.AWKWARD_NAMES;
+	}
+
+	@ParameterizedTest
+	@MethodSource("awkwardNames")
+	void registryWhenPrincipalNameIsAwkwardThenOnlyThatUsersTokens(String principalName) {
+		for (String name : awkwardNames()) {
+			service.save(TestAuthorizations.authorizationCodeGrant(name));
+		}
+		OAuth2Authorization mine = TestAuthorizations.authorizationCodeGrant(principalName);
+		service.save(mine);
+		List<RefreshTokenRecord> records = registry.findByUser(principalName);
+		assertThat(records).hasSize(2).allSatisfy((record) -> assertThat(record.userId()).isEqualTo(principalName));
+		assertThat(redis.exists(recordKey(mine))).isTrue();
+		List<RefreshTokenRecord> revoked = registry.revokeAll(principalName, RevocationCause.OPS);
+		assertThat(revoked).hasSize(2);
+		assertThat(registry.findByUser(principalName)).isEmpty();
+		for (String name : awkwardNames()) {
+			if (!name.equals(principalName)) {
+				assertThat(registry.findByUser(name)).as("tokens of %s", name).hasSize(1);
+			}
+		}
+	}
+
+	@Test
+	void registryWhenRevokeOneThenWholeGrantGone() {
+		OAuth2Authorization first = TestAuthorizations.authorizationCodeGrant("alice");
+		OAuth2Authorization second = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(first);
+		service.save(second);
+		assertThat(registry.findByUser("alice")).extracting(RefreshTokenRecord::jti)
+			.containsExactlyInAnyOrder(jtiOf(first), jtiOf(second));
+		Optional<RefreshTokenRecord> revoked = registry.revoke("alice", jtiOf(first), RevocationCause.OPS);
+		assertThat(revoked).map(RefreshTokenRecord::authorizationId).hasValue(first.getId());
+		for (TokenKind kind : TokenKind.values()) {
+			String value = valueOf(first, kind);
+			if (value != null) {
+				assertThat(service.findByToken(value, null)).as("%s after revoke", kind).isNull();
+			}
+		}
+		assertThat(service.findById(first.getId())).isNull();
+		assertThat(service.findByToken(valueOf(second, TokenKind.REFRESH_TOKEN), null)).isNotNull();
+		assertThat(registry.revoke("alice", jtiOf(first), RevocationCause.OPS)).isEmpty();
+		assertThat(registry.revoke("bob", jtiOf(second), RevocationCause.OPS)).isEmpty();
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.getCause()).isEqualTo(RevocationCause.OPS);
+			assertThat(event.getJtis()).containsExactly(jtiOf(first));
+		});
+		assertThat(redis.scanAllKeys()).noneMatch((key) -> key.contains(first.getId()));
+	}
+
+	@Test
+	void registryWhenListedThenSortedByCreationAndExpiredPruned() {
+		Instant now = Instant.now();
+		OAuth2Authorization older = withRefreshToken("alice", now.minusSeconds(120), now.plusSeconds(3600));
+		OAuth2Authorization newer = withRefreshToken("alice", now.minusSeconds(10), now.plusSeconds(600));
+		OAuth2Authorization expired = withRefreshToken("alice", now.minusSeconds(7200), now.minusSeconds(30));
+		service.save(newer);
+		service.save(older);
+		service.save(expired);
+		assertThat(registry.findByUser("alice")).extracting(RefreshTokenRecord::authorizationId)
+			.containsExactly(older.getId(), newer.getId());
+		assertThat(redis.zrange("oauth2:user_refresh_tokens:alice")).hasSize(2);
+		assertThat(registry.findByUser("nobody")).isEmpty();
+	}
+
+	private static OAuth2Authorization withRefreshToken(String principalName, Instant issuedAt, Instant expiresAt) {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant(principalName);
+		return OAuth2Authorization.from(authorization)
+			.refreshToken(new OAuth2RefreshToken(TestAuthorizations.randomValue(), issuedAt, expiresAt))
+			.build();
+	}
+
+	@Test
+	void saveWhenStaleWriterIssuesTokensThenRejected() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String refresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+		OAuth2Authorization readByFirst = service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+		OAuth2Authorization readBySecond = service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+		OAuth2Authorization winner = TestAuthorizations.rotate(readByFirst);
+		service.save(winner);
+		assertThatExceptionOfType(ConcurrentAuthorizationChangeException.class)
+			.isThrownBy(() -> service.save(TestAuthorizations.rotate(readBySecond)))
+			.satisfies((ex) -> assertThat(ex.getError().getErrorCode()).isEqualTo("invalid_grant"));
+		assertThat(registry.findByUser("alice")).extracting(RefreshTokenRecord::jti).containsExactly(jtiOf(winner));
+		assertThat(service.findByToken(valueOf(winner, TokenKind.REFRESH_TOKEN), null)).isNotNull();
+	}
+
+	@Test
+	void saveWhenStaleWriterOnlyChangesMetadataThenAccepted() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization first = service.findByToken(valueOf(authorization, TokenKind.ACCESS_TOKEN), null);
+		OAuth2Authorization second = service.findByToken(valueOf(authorization, TokenKind.ACCESS_TOKEN), null);
+		service.save(OAuth2Authorization.from(first).attribute("a", "1").build());
+		service.save(OAuth2Authorization.from(second).attribute("b", "2").build());
+		assertThat(service.findById(authorization.getId()).<String>getAttribute("b")).isEqualTo("2");
+	}
+
+	@Test
+	void saveWhenAuthorizationRemovedMeanwhileThenRejected() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
+		registry.revoke("alice", jtiOf(authorization), RevocationCause.OPS);
+		assertThatExceptionOfType(ConcurrentAuthorizationChangeException.class)
+			.isThrownBy(() -> service.save(TestAuthorizations.revokeRefreshToken(found)));
+		assertThat(redis.scanAllKeys()).isEmpty();
+	}
+
+	@Test
+	void saveWhenHmacDigesterThenDigestsDifferFromSha256() {
+		RedisOAuth2AuthorizationService keyed = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(connectionFactory));
+		keyed.setDigester(TokenDigester.hmacSha256("0123456789abcdef0123456789abcdef".getBytes()));
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		keyed.save(authorization);
+		String access = valueOf(authorization, TokenKind.ACCESS_TOKEN);
+		assertThat(redis.dumpAllKeysAndValues()).doesNotContain(TokenDigester.sha256().digest(access));
+		assertThat(keyed.findByToken(access, null)).isNotNull();
+		assertThat(service.findByToken(access, null)).isNull();
+	}
+
+	@Test
+	void keysWhenListedThenMatchDocumentedLayout() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		Map<String, String> hash = redis.hgetAll("oauth2:authorization:" + authorization.getId());
+		assertThat(hash).containsKeys("d", "v", "ix", "rk", "j");
+		assertThat(redis.type("oauth2:user_refresh_tokens:alice")).isEqualTo("zset");
+		assertThat(redis.scanAllKeys()).allMatch((key) -> key.startsWith("oauth2:authorization:")
+				|| key.startsWith("oauth2:token:") || key.startsWith("oauth2:user_refresh_tokens:")
+				|| key.startsWith("refresh_token:alice:"));
+	}
+
+}
