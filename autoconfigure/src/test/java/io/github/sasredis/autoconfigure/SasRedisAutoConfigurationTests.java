@@ -1,0 +1,169 @@
+package io.github.sasredis.autoconfigure;
+
+import java.security.Principal;
+import java.time.Duration;
+import java.util.UUID;
+
+import io.github.sasredis.store.RedisOAuth2AuthorizationService;
+import io.github.sasredis.store.RefreshTokenRegistry;
+import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.test.RedisTestClient;
+import io.github.sasredis.test.SharedRedis;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
+
+/**
+ * When the store is auto-configured, when it backs off, and how its properties bind.
+ */
+class SasRedisAutoConfigurationTests {
+
+	private final RedisTestClient redis = RedisTestClient.shared();
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SasRedisAutoConfiguration.class,
+				SasRedisRegistryAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.url=" + SharedRedis.uri());
+
+	@BeforeEach
+	void flush() {
+		this.redis.flushAll();
+	}
+
+	@Test
+	void runWhenRedisAndAuthorizationServerPresentShouldRegisterStoreAndRegistry() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(OAuth2AuthorizationService.class);
+			assertThat(context).hasSingleBean(RedisOAuth2AuthorizationService.class);
+			assertThat(context).hasSingleBean(RefreshTokenRegistry.class);
+		});
+	}
+
+	@Test
+	void runWhenUserDefinesAuthorizationServiceShouldBackOff() {
+		this.contextRunner
+			.withBean("userStore", OAuth2AuthorizationService.class, InMemoryOAuth2AuthorizationService::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(OAuth2AuthorizationService.class);
+				assertThat(context).getBean(OAuth2AuthorizationService.class)
+					.isInstanceOf(InMemoryOAuth2AuthorizationService.class);
+				assertThat(context).doesNotHaveBean(RefreshTokenRegistry.class);
+			});
+	}
+
+	@Test
+	void runWhenDisabledShouldNotRegisterStore() {
+		this.contextRunner.withPropertyValues("sas-redis.enabled=false").run((context) -> {
+			assertThat(context).doesNotHaveBean(OAuth2AuthorizationService.class);
+			assertThat(context).doesNotHaveBean(RefreshTokenRegistry.class);
+		});
+	}
+
+	@Test
+	void runWhenNoRedisConnectionFactoryShouldNotRegisterStore() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(SasRedisAutoConfiguration.class, SasRedisRegistryAutoConfiguration.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(OAuth2AuthorizationService.class));
+	}
+
+	@Test
+	void runWhenAuthorizationServerNotOnClassPathShouldNotRegisterStore() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(OAuth2Authorization.class))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(RedisConnectionFactory.class);
+				assertThat(context).doesNotHaveBean(RedisOAuth2AuthorizationService.class);
+			});
+	}
+
+	@Test
+	void runWhenSpringDataRedisNotOnClassPathShouldNotRegisterStore() {
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(SasRedisAutoConfiguration.class, SasRedisRegistryAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(RedisConnectionFactory.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(RedisOAuth2AuthorizationService.class));
+	}
+
+	@Test
+	void runWhenPropertiesSetShouldBindThem() {
+		this.contextRunner
+			.withPropertyValues("sas-redis.namespace=authz", "sas-redis.refresh-token-key-prefix=rt",
+					"sas-redis.grace=30s", "sas-redis.ttl-without-expiry=5m",
+					"sas-redis.digest-secret=0123456789abcdef0123456789abcdef",
+					"sas-redis.allowed-type-prefixes=com.example.")
+			.run((context) -> {
+				SasRedisProperties properties = context.getBean(SasRedisProperties.class);
+				assertThat(properties.getGrace()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(properties.getTtlWithoutExpiry()).isEqualTo(Duration.ofMinutes(5));
+				assertThat(properties.getAllowedTypePrefixes()).containsExactly("com.example.");
+				OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+				String refresh = UUID.randomUUID().toString();
+				OAuth2Authorization authorization = authorization("alice", refresh, new Object());
+				service.save(authorization);
+				TokenDigester digester = TokenDigester
+					.hmacSha256("0123456789abcdef0123456789abcdef".getBytes());
+				String recordKey = "rt:alice:" + digester.jti(digester.digest(refresh));
+				assertThat(this.redis.exists(recordKey)).isTrue();
+				assertThat(this.redis.ttl(recordKey)).isBetween(3600L + 30 - 2, 3600L + 30);
+				assertThat(this.redis.exists("authz:authorization:" + authorization.getId())).isTrue();
+				assertThat(service.findByToken(refresh, null)).isNotNull();
+			});
+	}
+
+	@Test
+	void runWhenApplicationPrincipalTypeAllowedShouldRoundTripIt() {
+		String refresh = UUID.randomUUID().toString();
+		this.contextRunner.run((context) -> {
+			OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+			service.save(authorization("alice", refresh, new AppPrincipal("alice")));
+			assertThatException().isThrownBy(() -> service.findByToken(refresh, null))
+				.withMessageContaining(AppPrincipal.class.getName());
+		});
+		this.contextRunner.withPropertyValues("sas-redis.allowed-type-prefixes=" + AppPrincipal.class.getName())
+			.run((context) -> {
+				OAuth2Authorization found = context.getBean(OAuth2AuthorizationService.class)
+					.findByToken(refresh, null);
+				assertThat(found.<AppPrincipal>getAttribute(Principal.class.getName()))
+					.isEqualTo(new AppPrincipal("alice"));
+			});
+	}
+
+	private static OAuth2Authorization authorization(String principalName, String refreshToken, Object principal) {
+		RegisteredClient client = RegisteredClient.withId("client")
+			.clientId("client")
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.build();
+		java.time.Instant now = java.time.Instant.now();
+		OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(client)
+			.id(UUID.randomUUID().toString())
+			.principalName(principalName)
+			.authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+			.refreshToken(new OAuth2RefreshToken(refreshToken, now, now.plusSeconds(3600)));
+		if (principal instanceof AppPrincipal) {
+			builder.attribute(Principal.class.getName(), principal);
+		}
+		return builder.build();
+	}
+
+	/**
+	 * An application's own principal type, unknown to Spring Security's type allowlist.
+	 */
+	public record AppPrincipal(String name) {
+	}
+
+}

@@ -1,0 +1,120 @@
+package io.github.sasredis.e2e;
+
+import java.util.List;
+
+import io.github.sasredis.test.OAuth2HttpClient;
+import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
+import io.github.sasredis.test.RedisTestClient;
+import io.github.sasredis.test.SharedRedis;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real Spring Authorization Server on the starter, over real HTTP and a real Redis: authorization code with
+ * PKCE through the login page, refresh with rotation, RFC 7009 revocation, with the Redis keys checked after each
+ * step.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.security.user.name=user", "spring.security.user.password=password",
+		"spring.security.oauth2.authorizationserver.client.test.registration.client-id=test-client",
+		"spring.security.oauth2.authorizationserver.client.test.registration.client-secret={noop}test-secret",
+		"spring.security.oauth2.authorizationserver.client.test.registration.client-authentication-methods=client_secret_basic",
+		"spring.security.oauth2.authorizationserver.client.test.registration.authorization-grant-types=authorization_code,refresh_token",
+		"spring.security.oauth2.authorizationserver.client.test.registration.redirect-uris=http://127.0.0.1:8080/callback",
+		"spring.security.oauth2.authorizationserver.client.test.registration.scopes=openid,read",
+		"spring.security.oauth2.authorizationserver.client.test.require-authorization-consent=false",
+		"spring.security.oauth2.authorizationserver.client.test.token.reuse-refresh-tokens=false" })
+class AuthorizationServerEndToEndTests {
+
+	private final RedisTestClient redis = RedisTestClient.shared();
+
+	@LocalServerPort
+	int port;
+
+	@DynamicPropertySource
+	static void redis(DynamicPropertyRegistry registry) {
+		registry.add("spring.data.redis.url", SharedRedis::uri);
+	}
+
+	@BeforeEach
+	void flush() {
+		this.redis.flushAll();
+	}
+
+	private OAuth2HttpClient client() {
+		return new OAuth2HttpClient("http://localhost:" + this.port, "test-client", "test-secret",
+				"http://127.0.0.1:8080/callback");
+	}
+
+	private List<String> recordKeys() {
+		return this.redis.scanAllKeys().stream().filter((key) -> key.startsWith("refresh_token:user:")).toList();
+	}
+
+	private void assertNoSecretAtRest(String... secrets) {
+		String dump = this.redis.dumpAllKeysAndValues();
+		for (String secret : secrets) {
+			if (secret != null) {
+				assertThat(dump).doesNotContain(secret);
+			}
+		}
+	}
+
+	@Test
+	void authorizationCodeRefreshAndRevokeWhenRealServerThenRedisKeysFollow() {
+		OAuth2HttpClient client = client();
+		TokenResponse issued = client.authorizationCodeFlow("user", "password", "openid read");
+		assertThat(issued.accessToken()).isNotBlank();
+		assertThat(issued.refreshToken()).isNotBlank();
+		assertThat(issued.idToken()).isNotBlank();
+		List<String> afterCode = recordKeys();
+		assertThat(afterCode).hasSize(1);
+		assertThat(this.redis.ttl(afterCode.get(0))).isBetween(3600L + 60 - 5, 3600L + 60);
+		assertThat(this.redis.get(afterCode.get(0))).contains("\"user_id\":\"user\"", "\"client_id\":\"test-client\"");
+		assertNoSecretAtRest(issued.code(), issued.accessToken(), issued.refreshToken(), issued.idToken());
+		assertThat(this.redis.scanAllKeys()).allSatisfy((key) -> assertThat(this.redis.pttl(key)).isPositive());
+
+		TokenResponse refreshed = client.refresh(issued.refreshToken());
+		assertThat(refreshed.status()).isEqualTo(200);
+		assertThat(refreshed.refreshToken()).isNotEqualTo(issued.refreshToken());
+		List<String> afterRefresh = recordKeys();
+		assertThat(afterRefresh).hasSize(1).doesNotContainAnyElementsOf(afterCode);
+		assertNoSecretAtRest(refreshed.accessToken(), refreshed.refreshToken(), refreshed.idToken());
+		TokenResponse replayed = client.refresh(issued.refreshToken());
+		assertThat(replayed.status()).isEqualTo(400);
+		assertThat(replayed.error()).isEqualTo("invalid_grant");
+		assertThat(client.introspect(refreshed.accessToken()).get("active").asBoolean()).isTrue();
+
+		assertThat(client.revoke(refreshed.refreshToken(), "refresh_token").status()).isEqualTo(200);
+		assertThat(recordKeys()).isEmpty();
+		assertThat(client.refresh(refreshed.refreshToken()).error()).isEqualTo("invalid_grant");
+		assertThat(client.introspect(refreshed.accessToken()).get("active").asBoolean()).isFalse();
+		assertThat(client.revoke(refreshed.refreshToken(), "refresh_token").status()).isEqualTo(200);
+	}
+
+	@Test
+	void refreshWhenRecordDeletedWithRedisCliThenInvalidGrant() {
+		OAuth2HttpClient client = client();
+		TokenResponse issued = client.authorizationCodeFlow("user", "password", "openid read");
+		assertThat(this.redis.del(recordKeys().toArray(String[]::new))).isEqualTo(1);
+		TokenResponse refused = client.refresh(issued.refreshToken());
+		assertThat(refused.status()).isEqualTo(400);
+		assertThat(refused.error()).isEqualTo("invalid_grant");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class TestAuthorizationServer {
+
+	}
+
+}
