@@ -56,6 +56,7 @@ public final class SasRedisAutoConfiguration {
 		service.setDocumentMapper(documentMapper);
 		service.setGrace(properties.getGrace());
 		service.setTtlWithoutExpiry(properties.getTtlWithoutExpiry());
+		service.setRotationGracePeriod(properties.getRotationGracePeriod());
 		String secret = properties.getDigestSecret();
 		if (secret != null && !secret.isEmpty()) {
 			service.setDigester(TokenDigester.hmacSha256(secret.getBytes(StandardCharsets.UTF_8)));

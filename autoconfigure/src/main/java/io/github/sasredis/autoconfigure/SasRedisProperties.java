@@ -42,6 +42,12 @@ public class SasRedisProperties {
 	private Duration ttlWithoutExpiry = RedisOAuth2AuthorizationService.DEFAULT_TTL_WITHOUT_EXPIRY;
 
 	/**
+	 * How long after a rotation the immediate predecessor of the current refresh token is still accepted instead
+	 * of being taken as reuse, which revokes the whole grant. Zero accepts no rotated-out token.
+	 */
+	private Duration rotationGracePeriod = Duration.ZERO;
+
+	/**
 	 * Secret of the HMAC-SHA-256 that digests token values (at least 32 bytes). When not set, plain SHA-256 is
 	 * used. Changing it makes every stored token unknown.
 	 */
@@ -91,6 +97,14 @@ public class SasRedisProperties {
 
 	public void setTtlWithoutExpiry(Duration ttlWithoutExpiry) {
 		this.ttlWithoutExpiry = ttlWithoutExpiry;
+	}
+
+	public Duration getRotationGracePeriod() {
+		return this.rotationGracePeriod;
+	}
+
+	public void setRotationGracePeriod(Duration rotationGracePeriod) {
+		this.rotationGracePeriod = rotationGracePeriod;
 	}
 
 	public @Nullable String getDigestSecret() {

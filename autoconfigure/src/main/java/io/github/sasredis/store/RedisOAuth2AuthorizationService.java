@@ -15,9 +15,12 @@ import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.store.mapping.RefreshTokenRecordMapper;
 import io.github.sasredis.store.mapping.StoredAuthorization;
 import io.github.sasredis.store.mapping.TokenKind;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
@@ -78,6 +81,10 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private static final long MIN_TTL_MILLIS = 1000;
 
+	private static final char ROTATED_OUT = 'x';
+
+	private static final Log logger = LogFactory.getLog(RedisOAuth2AuthorizationService.class);
+
 	private final RedisOperations<String, String> redis;
 
 	private RedisKeys keys = new RedisKeys();
@@ -91,6 +98,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private Duration grace = DEFAULT_GRACE;
 
 	private Duration ttlWithoutExpiry = DEFAULT_TTL_WITHOUT_EXPIRY;
+
+	private Duration rotationGracePeriod = Duration.ZERO;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -190,6 +199,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
 		args.add(jti);
 		args.add(Long.toString(this.grace.toMillis()));
+		args.add(authorizationId);
 		args.addAll(lookupArgs);
 
 		List<?> result = this.redis.execute(StoreScripts.SAVE, scriptKeys, args.toArray());
@@ -233,21 +243,67 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (lookup == null || lookup.length() < 2) {
 			return null;
 		}
+		String rest = lookup.substring(1);
+		if (lookup.charAt(0) == ROTATED_OUT) {
+			return TokenKind.REFRESH_TOKEN.matches(tokenType) ? onRotatedOut(token, digest, rest) : null;
+		}
 		TokenKind kind = TokenKind.ofCode(lookup.substring(0, 1));
 		if (kind == null || !kind.matches(tokenType)) {
 			return null;
 		}
-		String rest = lookup.substring(1);
 		int lineBreak = rest.indexOf('\n');
 		List<String> scriptKeys = (lineBreak < 0) ? List.of(this.keys.authorization(rest))
 				: List.of(this.keys.authorization(rest.substring(0, lineBreak)), rest.substring(lineBreak + 1));
 		return read(scriptKeys, kind, token, digest);
 	}
 
+	/**
+	 * A refresh token that was rotated out is presented again. Within the rotation grace period the immediate
+	 * predecessor of the current refresh token is accepted once more; otherwise this is reuse (RFC 9700): the
+	 * whole grant is revoked, since the store cannot tell whether the client or an attacker presented it.
+	 */
+	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, String authorizationId) {
+		List<?> found = this.redis.execute(StoreScripts.FIND, List.of(this.keys.authorization(authorizationId)));
+		if (found == null || found.size() < 5 || found.get(0) == null) {
+			return null;
+		}
+		String recordKey = (String) found.get(4);
+		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.redis.hasKey(recordKey))) {
+			return this.documentMapper
+				.read((String) found.get(0), TokenKind.REFRESH_TOKEN, token,
+						Map.of(VERSION_ATTRIBUTE, String.valueOf(found.get(1))))
+				.authorization();
+		}
+		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), null, null, Map.of());
+		OAuth2Authorization authorization = stored.authorization();
+		String userId = authorization.getPrincipalName();
+		List<Boolean> live = removeAll(userId, List.of(authorizationId));
+		OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization.getRefreshToken();
+		List<RefreshTokenRecord> revoked = (current != null && stored.refreshTokenJti() != null && live.get(0))
+				? List.of(recordOf(authorization, stored.refreshTokenJti(), current.getToken(), this.clock.instant()))
+				: List.of();
+		if (logger.isWarnEnabled()) {
+			logger.warn("Refresh token reuse detected for user " + UserIds.forLog(userId) + " (client "
+					+ clientIdOf(authorization) + ", authorization " + authorizationId + "); grant revoked");
+		}
+		publish(new RefreshTokenRevokedEvent(this, userId, revoked, RevocationCause.REUSE));
+		return null;
+	}
+
+	private boolean isGraceful(String digest, List<?> found) {
+		if (this.rotationGracePeriod.isZero() || found.get(2) == null || found.get(3) == null) {
+			return false;
+		}
+		boolean predecessor = this.keys.token(digest).equals(found.get(2));
+		long rotatedAt = Long.parseLong(String.valueOf(found.get(3)));
+		return predecessor && this.clock.millis() - rotatedAt <= this.rotationGracePeriod.toMillis()
+				&& !"".equals(found.get(4));
+	}
+
 	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
 			@Nullable String token, @Nullable String digest) {
 		List<?> found = this.redis.execute(StoreScripts.FIND, scriptKeys);
-		if (found == null || found.size() < 2 || found.get(0) == null) {
+		if (found == null || found.isEmpty() || found.get(0) == null) {
 			return null;
 		}
 		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), kind, token,
@@ -279,6 +335,12 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		Throwable error = null;
 		try {
 			return action.get();
+		}
+		catch (DataAccessException ex) {
+			error = (ex instanceof AuthorizationStoreUnavailableException) ? ex
+					: new AuthorizationStoreUnavailableException(
+							"The authorization store cannot reach Redis (" + operation + ")", ex);
+			throw (DataAccessException) error;
 		}
 		catch (RuntimeException | Error ex) {
 			error = ex;
@@ -415,6 +477,18 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		Assert.isTrue(!ttlWithoutExpiry.isNegative() && !ttlWithoutExpiry.isZero(),
 				"ttlWithoutExpiry must be positive");
 		this.ttlWithoutExpiry = ttlWithoutExpiry;
+	}
+
+	/**
+	 * Sets how long after a rotation the immediate predecessor of the current refresh token is still accepted
+	 * (it is rotated again) instead of being taken as reuse, which revokes the grant. Zero, the default, accepts
+	 * no rotated-out token. Within this window two requests with the same refresh token can both succeed.
+	 * @param rotationGracePeriod the grace period, zero or more
+	 */
+	public void setRotationGracePeriod(Duration rotationGracePeriod) {
+		Assert.notNull(rotationGracePeriod, "rotationGracePeriod cannot be null");
+		Assert.isTrue(!rotationGracePeriod.isNegative(), "rotationGracePeriod cannot be negative");
+		this.rotationGracePeriod = rotationGracePeriod;
 	}
 
 	/**

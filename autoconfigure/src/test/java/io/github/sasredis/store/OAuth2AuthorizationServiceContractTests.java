@@ -150,7 +150,6 @@ abstract class OAuth2AuthorizationServiceContractTests {
 		OAuth2Authorization found = service().findByToken(oldRefresh, OAuth2TokenType.REFRESH_TOKEN);
 		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
 		service().save(rotated);
-		assertThat(service().findByToken(oldRefresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
 		assertThat(service().findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN)).isNull();
 		String newRefresh = valueOf(rotated, TokenKind.REFRESH_TOKEN);
 		assertRoundTrip(service().findByToken(newRefresh, OAuth2TokenType.REFRESH_TOKEN), rotated,
@@ -159,6 +158,8 @@ abstract class OAuth2AuthorizationServiceContractTests {
 				TokenKind.ACCESS_TOKEN);
 		String idToken = valueOf(authorization, TokenKind.ID_TOKEN);
 		assertRoundTrip(service().findByToken(idToken, null), rotated, TokenKind.ID_TOKEN, idToken);
+		// last: the Redis store takes a rotated-out refresh token presented again as reuse and revokes the grant
+		assertThat(service().findByToken(oldRefresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
 	}
 
 	@Test
