@@ -136,7 +136,22 @@ public final class OAuth2HttpClient {
 	 * @return the response
 	 */
 	public Response get(String url) {
-		return send(HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/html").GET().build());
+		return get(url, "text/html", null);
+	}
+
+	/**
+	 * Sends a GET.
+	 * @param url the URL
+	 * @param accept the Accept header
+	 * @param authorization the Authorization header, or {@code null}
+	 * @return the response
+	 */
+	public Response get(String url, String accept, String authorization) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", accept).GET();
+		if (authorization != null) {
+			request.header("Authorization", authorization);
+		}
+		return send(request.build());
 	}
 
 	/**

@@ -285,6 +285,15 @@ public final class RedisServerProcess {
 	 * saves on its own.
 	 */
 	public synchronized void restartKeepingData() {
+		stopKeepingData();
+		startKeepingData();
+	}
+
+	/**
+	 * {@code SAVE}s the data set into the server directory, then kills the server: the port
+	 * refuses connections until {@link #startKeepingData()}.
+	 */
+	public synchronized void stopKeepingData() {
 		if (!isRunning()) {
 			throw new IllegalStateException("redis-server on port " + this.port + " is not running");
 		}
@@ -297,6 +306,16 @@ public final class RedisServerProcess {
 		stop();
 		if (!Files.exists(this.directory.resolve(DB_FILENAME))) {
 			throw new IllegalStateException("SAVE did not write " + this.directory.resolve(DB_FILENAME));
+		}
+	}
+
+	/**
+	 * Starts the server again on the same port after {@link #stopKeepingData()}; it loads the
+	 * saved data back.
+	 */
+	public synchronized void startKeepingData() {
+		if (isRunning()) {
+			throw new IllegalStateException("redis-server on port " + this.port + " is already running");
 		}
 		launch();
 	}
