@@ -19,10 +19,12 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration that makes Spring Authorization Server keep its authorizations in Redis: registers a
@@ -52,7 +54,8 @@ public final class SasRedisAutoConfiguration {
 			ObjectProvider<StoreOperationListener> listeners) {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(redis);
-		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix()));
+		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(),
+				isClustered(properties.getKeyLayout(), connectionFactory)));
 		service.setDocumentMapper(documentMapper);
 		service.setGrace(properties.getGrace());
 		service.setTtlWithoutExpiry(properties.getTtlWithoutExpiry());
@@ -65,6 +68,30 @@ public final class SasRedisAutoConfiguration {
 		clients.ifAvailable(service::setRegisteredClientRepository);
 		listeners.ifUnique(service::setOperationListener);
 		return service;
+	}
+
+	static boolean isClustered(SasRedisProperties.KeyLayout layout, RedisConnectionFactory connectionFactory) {
+		return switch (layout) {
+			case CLUSTER -> true;
+			case STANDALONE -> false;
+			case AUTO -> LETTUCE_PRESENT && LettuceClusterDetection.isCluster(connectionFactory);
+		};
+	}
+
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent(
+			"org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory",
+			SasRedisAutoConfiguration.class.getClassLoader()) && ClassUtils.isPresent("io.lettuce.core.RedisClient",
+					SasRedisAutoConfiguration.class.getClassLoader());
+
+	/**
+	 * Kept apart so that Lettuce stays an optional dependency.
+	 */
+	private static final class LettuceClusterDetection {
+
+		static boolean isCluster(RedisConnectionFactory connectionFactory) {
+			return connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+		}
+
 	}
 
 }

@@ -32,6 +32,12 @@ public class SasRedisProperties {
 	private String refreshTokenKeyPrefix = RedisKeys.DEFAULT_REFRESH_TOKEN_PREFIX;
 
 	/**
+	 * Key layout: 'auto' picks 'cluster' when the connection factory talks to a Redis Cluster, else 'standalone'.
+	 * The cluster layout puts every key of one user into one hash slot with a '{<user id>}' hash tag.
+	 */
+	private KeyLayout keyLayout = KeyLayout.AUTO;
+
+	/**
 	 * Grace added to every key's time to live; a refresh-token record lives for the token's lifetime plus this.
 	 */
 	private Duration grace = RedisOAuth2AuthorizationService.DEFAULT_GRACE;
@@ -83,6 +89,14 @@ public class SasRedisProperties {
 		this.refreshTokenKeyPrefix = refreshTokenKeyPrefix;
 	}
 
+	public KeyLayout getKeyLayout() {
+		return this.keyLayout;
+	}
+
+	public void setKeyLayout(KeyLayout keyLayout) {
+		this.keyLayout = keyLayout;
+	}
+
 	public Duration getGrace() {
 		return this.grace;
 	}
@@ -121,6 +135,22 @@ public class SasRedisProperties {
 
 	public void setAllowedTypePrefixes(List<String> allowedTypePrefixes) {
 		this.allowedTypePrefixes = allowedTypePrefixes;
+	}
+
+	/**
+	 * How the store names its keys.
+	 */
+	public enum KeyLayout {
+
+		/** Cluster when the connection factory is cluster-aware, else standalone. */
+		AUTO,
+
+		/** Keys as the existing tooling reads them: {@code refresh_token:<user id>:<jti>}. */
+		STANDALONE,
+
+		/** Keys of one user share a hash slot: {@code refresh_token:{<user id>}:<jti>}. */
+		CLUSTER
+
 	}
 
 }

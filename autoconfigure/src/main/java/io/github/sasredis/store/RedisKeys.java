@@ -3,10 +3,16 @@ package io.github.sasredis.store;
 import org.springframework.util.Assert;
 
 /**
- * Names the keys the store writes. The refresh-token record key is exactly
+ * Names the keys the store writes. In the standalone layout (default) the refresh-token record key is exactly
  * {@code <refresh prefix>:<user id>:<jti>}, as the existing Python tooling reads it; the other keys live under
  * the store's namespace. User ids go into key names as they are (binary-safe, never used as a pattern); a jti
  * is base64url, so the last {@code :} of a record key always separates user id and jti.
+ * <p>
+ * In the cluster layout every key of one user carries the hash tag {@code {<user id>}}, so that the keys one
+ * script touches share a hash slot: {@code <refresh prefix>:{<user id>}:<jti>},
+ * {@code <namespace>:authorization:{<user id>}:<id>}, {@code <namespace>:user_refresh_tokens:{<user id>}}. Lookup
+ * keys ({@code <namespace>:token:<digest>}) and {@code <namespace>:authorization_id:<id>} (for
+ * {@code findById}) live in slots of their own and are written after the user's script.
  */
 public final class RedisKeys {
 
@@ -20,32 +26,53 @@ public final class RedisKeys {
 
 	private final String refreshTokenPrefix;
 
+	private final boolean clustered;
+
 	/**
-	 * Creates the default key names.
+	 * Creates the default (standalone) key names.
 	 */
 	public RedisKeys() {
-		this(DEFAULT_NAMESPACE, DEFAULT_REFRESH_TOKEN_PREFIX);
+		this(DEFAULT_NAMESPACE, DEFAULT_REFRESH_TOKEN_PREFIX, false);
 	}
 
 	/**
 	 * Creates key names under the given namespace and refresh-token prefix.
 	 * @param namespace the namespace of the store's own keys
 	 * @param refreshTokenPrefix the prefix of refresh-token record keys
+	 * @param clustered whether to use the cluster layout (hash tags)
 	 */
-	public RedisKeys(String namespace, String refreshTokenPrefix) {
+	public RedisKeys(String namespace, String refreshTokenPrefix, boolean clustered) {
 		Assert.hasText(namespace, "namespace cannot be empty");
 		Assert.hasText(refreshTokenPrefix, "refreshTokenPrefix cannot be empty");
+		if (clustered) {
+			Assert.isTrue(namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
+					"namespace cannot contain braces in the cluster layout");
+			Assert.isTrue(refreshTokenPrefix.indexOf('{') < 0 && refreshTokenPrefix.indexOf('}') < 0,
+					"refreshTokenPrefix cannot contain braces in the cluster layout");
+		}
 		this.namespace = namespace;
 		this.refreshTokenPrefix = refreshTokenPrefix;
+		this.clustered = clustered;
 	}
 
 	/**
 	 * Returns the key of an authorization's hash.
+	 * @param userId the principal name of the authorization
 	 * @param authorizationId the authorization id
-	 * @return {@code <namespace>:authorization:<id>}
+	 * @return {@code <namespace>:authorization:<id>}, or {@code <namespace>:authorization:{<user id>}:<id>}
 	 */
-	public String authorization(String authorizationId) {
-		return this.namespace + ":authorization:" + authorizationId;
+	public String authorization(String userId, String authorizationId) {
+		return this.clustered ? this.namespace + ":authorization:" + tag(userId) + ":" + authorizationId
+				: this.namespace + ":authorization:" + authorizationId;
+	}
+
+	/**
+	 * Returns the key that maps an authorization id to its hash key, written in the cluster layout only.
+	 * @param authorizationId the authorization id
+	 * @return {@code <namespace>:authorization_id:<id>}
+	 */
+	public String authorizationById(String authorizationId) {
+		return this.namespace + ":authorization_id:" + authorizationId;
 	}
 
 	/**
@@ -60,20 +87,33 @@ public final class RedisKeys {
 	/**
 	 * Returns the key of a user's refresh-token index.
 	 * @param userId the principal name
-	 * @return {@code <namespace>:user_refresh_tokens:<user id>}
+	 * @return {@code <namespace>:user_refresh_tokens:<user id>}, or {@code ...:{<user id>}} in the cluster layout
 	 */
 	public String userIndex(String userId) {
-		return this.namespace + ":user_refresh_tokens:" + userId;
+		return this.namespace + ":user_refresh_tokens:" + (this.clustered ? tag(userId) : userId);
 	}
 
 	/**
 	 * Returns the key of a refresh-token record.
 	 * @param userId the principal name
 	 * @param jti the token's jti
-	 * @return {@code <refresh prefix>:<user id>:<jti>}
+	 * @return {@code <refresh prefix>:<user id>:<jti>}, or {@code <refresh prefix>:{<user id>}:<jti>} in the cluster
+	 * layout
 	 */
 	public String refreshTokenRecord(String userId, String jti) {
-		return this.refreshTokenPrefix + ":" + userId + ":" + jti;
+		return this.refreshTokenPrefix + ":" + (this.clustered ? tag(userId) : userId) + ":" + jti;
+	}
+
+	/**
+	 * Whether these are the cluster layout's key names.
+	 * @return {@code true} for the cluster layout
+	 */
+	public boolean isClustered() {
+		return this.clustered;
+	}
+
+	private static String tag(String userId) {
+		return "{" + userId + "}";
 	}
 
 	/**

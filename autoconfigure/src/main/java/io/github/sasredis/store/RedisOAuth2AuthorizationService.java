@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.ValueOperations;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
@@ -81,8 +82,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private static final long MIN_TTL_MILLIS = 1000;
 
-	private static final char ROTATED_OUT = 'x';
-
 	private static final Log logger = LogFactory.getLog(RedisOAuth2AuthorizationService.class);
 
 	private final RedisOperations<String, String> redis;
@@ -130,10 +129,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	}
 
 	private void doSave(OAuth2Authorization authorization) {
-		Assert.isTrue(authorization.getId().indexOf('\n') < 0, "id cannot contain a line break");
 		Instant now = this.clock.instant();
-		String authorizationId = authorization.getId();
 		String userId = authorization.getPrincipalName();
+		String authorizationKey = this.keys.authorization(userId, authorization.getId());
 
 		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
 		List<String> lookupKeys = new ArrayList<>();
@@ -143,9 +141,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (state != null) {
 			String digest = digestOf(state);
 			digests.put(TokenKind.STATE, digest);
-			hashTtl = Math.max(hashTtl, this.ttlWithoutExpiry.toMillis());
-			addLookup(lookupKeys, lookupArgs, digest, TokenKind.STATE.code() + authorizationId,
-					this.ttlWithoutExpiry.toMillis());
+			hashTtl = this.ttlWithoutExpiry.toMillis();
+			addLookup(lookupKeys, lookupArgs, digest,
+					new Lookup(TokenKind.STATE.code().charAt(0), authorizationKey, "").encode(), hashTtl);
 		}
 		String recordKey = this.keys.refreshTokenRecord(userId, "-");
 		String refreshLookupKey = "";
@@ -161,19 +159,19 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			}
 			String digest = digestOf(token.getToken().getTokenValue());
 			digests.put(kind, digest);
-			Instant expiresAt = token.getToken().getExpiresAt();
-			long ttl = ttlMillis(now, expiresAt);
+			long ttl = ttlMillis(now, token.getToken().getExpiresAt());
 			hashTtl = Math.max(hashTtl, ttl);
-			String lookupValue = kind.code() + authorizationId;
+			String tokenRecordKey = "";
 			if (kind == TokenKind.REFRESH_TOKEN) {
 				jti = this.digester.jti(digest);
 				recordKey = this.keys.refreshTokenRecord(userId, jti);
+				tokenRecordKey = recordKey;
 				refreshLookupKey = this.keys.token(digest);
-				lookupValue = lookupValue + "\n" + recordKey;
 				liveRefreshToken = !token.isInvalidated();
 				record = recordOf(authorization, jti, token.getToken(), now);
 			}
-			addLookup(lookupKeys, lookupArgs, digest, lookupValue, ttl);
+			addLookup(lookupKeys, lookupArgs, digest,
+					new Lookup(kind.code().charAt(0), authorizationKey, tokenRecordKey).encode(), ttl);
 		}
 		if (hashTtl == 0) {
 			hashTtl = this.ttlWithoutExpiry.toMillis();
@@ -181,13 +179,16 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		String document = this.documentMapper.write(authorization, digests, jti.isEmpty() ? null : jti,
 				Set.of(VERSION_ATTRIBUTE));
 		Object expectedVersion = authorization.getAttribute(VERSION_ATTRIBUTE);
+		boolean clustered = this.keys.isClustered();
 
 		List<String> scriptKeys = new ArrayList<>(3 + lookupKeys.size());
-		scriptKeys.add(this.keys.authorization(authorizationId));
+		scriptKeys.add(authorizationKey);
 		scriptKeys.add(this.keys.userIndex(userId));
 		scriptKeys.add(recordKey);
-		scriptKeys.addAll(lookupKeys);
-		List<String> args = new ArrayList<>(11 + lookupArgs.size());
+		if (!clustered) {
+			scriptKeys.addAll(lookupKeys);
+		}
+		List<String> args = new ArrayList<>(14 + lookupArgs.size() + lookupKeys.size());
 		args.add(document);
 		args.add((expectedVersion != null) ? expectedVersion.toString() : "");
 		args.add(Long.toString(hashTtl));
@@ -199,8 +200,14 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
 		args.add(jti);
 		args.add(Long.toString(this.grace.toMillis()));
-		args.add(authorizationId);
+		String rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, authorizationKey, "").encode();
+		args.add(rotatedOutValue);
+		args.add(clustered ? "0" : "1");
+		args.add(Integer.toString(lookupKeys.size()));
 		args.addAll(lookupArgs);
+		if (clustered) {
+			args.addAll(lookupKeys);
+		}
 
 		List<?> result = this.redis.execute(StoreScripts.SAVE, scriptKeys, args.toArray());
 		long version = asLong(result.get(0));
@@ -211,11 +218,40 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (version == -2) {
 			throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
 		}
+		if (clustered) {
+			writeLookups(authorization.getId(), authorizationKey, hashTtl, lookupKeys, lookupArgs, rotatedOutValue,
+					result);
+		}
 		if (record != null && asLong(result.get(2)) == 1) {
 			this.listener.onRefreshTokenRecorded(record);
 		}
 		if (record != null && asLong(result.get(1)) == 1) {
 			publish(new RefreshTokenRevokedEvent(this, userId, List.of(record), RevocationCause.RFC7009));
+		}
+	}
+
+	/**
+	 * Cluster layout: lookup keys live in slots of their own, so they are written after the user's script. Until
+	 * then a new token is unknown (it has not been handed out yet); a lookup left behind by a crash names a
+	 * secret the authorization no longer holds, which {@link #findByToken} checks.
+	 */
+	private void writeLookups(String authorizationId, String authorizationKey, long hashTtl, List<String> lookupKeys,
+			List<String> lookupArgs, String rotatedOutValue, List<?> result) {
+		ValueOperations<String, String> values = this.redis.opsForValue();
+		for (int i = 0; i < lookupKeys.size(); i++) {
+			values.set(lookupKeys.get(i), lookupArgs.get(2 * i),
+					Duration.ofMillis(Long.parseLong(lookupArgs.get(2 * i + 1))));
+		}
+		values.set(this.keys.authorizationById(authorizationId), authorizationKey, Duration.ofMillis(hashTtl));
+		String rotatedKey = String.valueOf(result.get(3));
+		if (!rotatedKey.isEmpty()) {
+			long until = asLong(result.get(4)) - this.clock.millis();
+			if (until > 0) {
+				values.set(rotatedKey, rotatedOutValue, Duration.ofMillis(until));
+			}
+		}
+		if (result.size() > 5) {
+			this.redis.delete(result.subList(5, result.size()).stream().map(String::valueOf).toList());
 		}
 	}
 
@@ -228,7 +264,15 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	@Override
 	public @Nullable OAuth2Authorization findById(String id) {
 		Assert.hasText(id, "id cannot be empty");
-		return observe("findById", () -> read(List.of(this.keys.authorization(id)), null, null, null));
+		return observe("findById", () -> {
+			String authorizationKey = this.keys.isClustered()
+					? this.redis.opsForValue().get(this.keys.authorizationById(id)) : this.keys.authorization("", id);
+			if (authorizationKey == null) {
+				return null;
+			}
+			OAuth2Authorization found = read(List.of(authorizationKey), null, null, null);
+			return (found != null && found.getId().equals(id)) ? found : null;
+		});
 	}
 
 	@Override
@@ -239,21 +283,19 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable OAuth2Authorization doFindByToken(String token, @Nullable OAuth2TokenType tokenType) {
 		String digest = this.digester.digest(token);
-		String lookup = this.redis.opsForValue().get(this.keys.token(digest));
-		if (lookup == null || lookup.length() < 2) {
+		Lookup lookup = Lookup.decode(this.redis.opsForValue().get(this.keys.token(digest)));
+		if (lookup == null) {
 			return null;
 		}
-		String rest = lookup.substring(1);
-		if (lookup.charAt(0) == ROTATED_OUT) {
-			return TokenKind.REFRESH_TOKEN.matches(tokenType) ? onRotatedOut(token, digest, rest) : null;
+		if (lookup.kind() == Lookup.ROTATED_OUT) {
+			return TokenKind.REFRESH_TOKEN.matches(tokenType) ? onRotatedOut(token, digest, lookup) : null;
 		}
-		TokenKind kind = TokenKind.ofCode(lookup.substring(0, 1));
+		TokenKind kind = TokenKind.ofCode(String.valueOf(lookup.kind()));
 		if (kind == null || !kind.matches(tokenType)) {
 			return null;
 		}
-		int lineBreak = rest.indexOf('\n');
-		List<String> scriptKeys = (lineBreak < 0) ? List.of(this.keys.authorization(rest))
-				: List.of(this.keys.authorization(rest.substring(0, lineBreak)), rest.substring(lineBreak + 1));
+		List<String> scriptKeys = lookup.recordKey().isEmpty() ? List.of(lookup.authorizationKey())
+				: List.of(lookup.authorizationKey(), lookup.recordKey());
 		return read(scriptKeys, kind, token, digest);
 	}
 
@@ -262,8 +304,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * predecessor of the current refresh token is accepted once more; otherwise this is reuse (RFC 9700): the
 	 * whole grant is revoked, since the store cannot tell whether the client or an attacker presented it.
 	 */
-	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, String authorizationId) {
-		List<?> found = this.redis.execute(StoreScripts.FIND, List.of(this.keys.authorization(authorizationId)));
+	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, Lookup lookup) {
+		List<?> found = this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey()));
 		if (found == null || found.size() < 5 || found.get(0) == null) {
 			return null;
 		}
@@ -277,14 +319,14 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), null, null, Map.of());
 		OAuth2Authorization authorization = stored.authorization();
 		String userId = authorization.getPrincipalName();
-		List<Boolean> live = removeAll(userId, List.of(authorizationId));
+		List<Boolean> live = removeAll(userId, List.of(authorization.getId()));
 		OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization.getRefreshToken();
 		List<RefreshTokenRecord> revoked = (current != null && stored.refreshTokenJti() != null && live.get(0))
 				? List.of(recordOf(authorization, stored.refreshTokenJti(), current.getToken(), this.clock.instant()))
 				: List.of();
 		if (logger.isWarnEnabled()) {
 			logger.warn("Refresh token reuse detected for user " + UserIds.forLog(userId) + " (client "
-					+ clientIdOf(authorization) + ", authorization " + authorizationId + "); grant revoked");
+					+ clientIdOf(authorization) + ", authorization " + authorization.getId() + "); grant revoked");
 		}
 		publish(new RefreshTokenRevokedEvent(this, userId, revoked, RevocationCause.REUSE));
 		return null;
@@ -316,18 +358,34 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	}
 
 	/**
-	 * Removes authorizations of one user and every key they own, in one atomic step.
+	 * Removes authorizations of one user and every key they own, in one atomic step (in the cluster layout, the
+	 * lookup keys, which live in other slots, right after).
 	 * @param userId the principal name of the authorizations
 	 * @param authorizationIds their ids
 	 * @return per authorization, whether it still had a live refresh-token record
 	 */
 	List<Boolean> removeAll(String userId, List<String> authorizationIds) {
+		boolean clustered = this.keys.isClustered();
 		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
 		scriptKeys.add(this.keys.userIndex(userId));
-		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(id)));
-		List<?> removed = this.redis.execute(StoreScripts.REMOVE, scriptKeys,
-				Long.toString(this.clock.millis()), Long.toString(this.grace.toMillis()));
-		return removed.stream().map((recordKey) -> !"".equals(recordKey)).toList();
+		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
+		List<?> removed = this.redis.execute(StoreScripts.REMOVE, scriptKeys, Long.toString(this.clock.millis()),
+				clustered ? "0" : "1");
+		List<Boolean> live = new ArrayList<>(removed.size());
+		List<String> lookups = new ArrayList<>();
+		for (Object entry : removed) {
+			List<?> pair = (List<?>) entry;
+			live.add(!"".equals(pair.get(0)));
+			String ix = String.valueOf(pair.get(1));
+			if (!ix.isEmpty()) {
+				lookups.addAll(List.of(ix.split("\n")));
+			}
+		}
+		if (clustered) {
+			authorizationIds.forEach((id) -> lookups.add(this.keys.authorizationById(id)));
+			lookups.forEach(this.redis::delete);
+		}
+		return live;
 	}
 
 	<T> T observe(String operation, Supplier<T> action) {

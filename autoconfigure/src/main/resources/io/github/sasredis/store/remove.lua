@@ -1,12 +1,15 @@
--- Removes authorizations atomically with every key they own. KEYS[1] the user's refresh-token index,
--- KEYS[2..] authorization hashes of that user. ARGV[1] now (epoch ms), ARGV[2] grace (ms).
--- Returns, per authorization, the record key it had ('' for none, or when the record was already gone).
+-- Removes authorizations of one user atomically with every key they own in the user's hash slot.
+-- KEYS[1] the user's refresh-token index, KEYS[2..] authorization hashes of that user.
+-- ARGV[1] now (epoch ms), ARGV[2] '1' to delete their lookup keys here (standalone) or '0' to return them (cluster).
+-- Returns, per authorization, {record key it had ('' for none or when already gone), lookup keys ('\n'-joined,
+-- only when ARGV[2] is '0')}.
 local userKey = KEYS[1]
+local apply = ARGV[2] == '1'
 local removed = {}
 for i = 2, #KEYS do
   local old = redis.call('HMGET', KEYS[i], 'ix', 'rk', 'j')
   local ix, rk, jti = old[1], old[2], old[3]
-  if ix then
+  if ix and apply then
     for k in string.gmatch(ix, '[^\n]+') do redis.call('DEL', k) end
   end
   local gone = ''
@@ -15,7 +18,9 @@ for i = 2, #KEYS do
     redis.call('ZREM', userKey, jti)
   end
   redis.call('DEL', KEYS[i])
-  removed[#removed + 1] = gone
+  local returned = ''
+  if ix and not apply then returned = ix end
+  removed[#removed + 1] = {gone, returned}
 end
 redis.call('ZREMRANGEBYSCORE', userKey, '-inf', '(' .. ARGV[1])
 return removed

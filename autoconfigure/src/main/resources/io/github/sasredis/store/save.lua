@@ -1,16 +1,27 @@
 -- Saves one authorization atomically. See RedisOAuth2AuthorizationService for the key layout.
--- KEYS[1] authorization hash, KEYS[2] the user's refresh-token index, KEYS[3] refresh-token record,
--- KEYS[4..] lookup keys of every secret the authorization holds.
+-- KEYS[1] authorization hash, KEYS[2] the user's refresh-token index, KEYS[3] refresh-token record (all in the
+-- user's hash slot), then, in the standalone layout only, KEYS[4..] the lookup keys of every secret it holds.
 -- ARGV[1] document, ARGV[2] version the writer read ('' for none), ARGV[3] hash TTL (ms), ARGV[4] now (epoch ms),
--- ARGV[5] '1' when the authorization has a live refresh token, ARGV[6] lookup key of that refresh token,
+-- ARGV[5] '1' when the authorization has a live refresh token, ARGV[6] lookup key of its refresh token ('' if none),
 -- ARGV[7] record JSON, ARGV[8] record TTL (s), ARGV[9] refresh token expiry (epoch ms), ARGV[10] jti,
--- ARGV[11] grace (ms), ARGV[12] authorization id, then a value and a TTL (ms) for each lookup key, in order.
--- When the refresh token is replaced (rotation), the old one's lookup key is kept, marked rotated-out ('x'), until
--- the old token would have expired, so that presenting it again can be detected as reuse.
--- Returns {version, revoked, created}: revoked is 1 when a live refresh-token record was deleted because the
--- token was invalidated, created is 1 when a record was written for a refresh token new to the authorization. Returns {-1} when the writer read an older version and would add a secret (a concurrent
--- rotation or code exchange won), {-2} when the authorization was removed since the writer read it.
+-- ARGV[11] grace (ms), ARGV[12] value of a rotated-out lookup, ARGV[13] '1' to write lookups here (standalone) or
+-- '0' to leave them to the caller (cluster), ARGV[14] n lookups, then a value and a TTL (ms) per lookup, then (when
+-- ARGV[13] is '0') the n lookup key names.
+-- When the refresh token is replaced (rotation), the old one's lookup is kept, marked rotated-out, until the old
+-- token would have expired, so that presenting it again can be detected as reuse.
+-- Returns {version, revoked, created, rotated-out key, its expiry (epoch ms), obsolete lookup keys...}: revoked is
+-- 1 when a live record was deleted because its token was invalidated, created 1 when a record was written for a
+-- refresh token new to the authorization; the rotated-out key and the obsolete keys are only returned for the
+-- caller to apply when ARGV[13] is '0'. Returns {-1} when the writer read an older version and would add a secret
+-- (a concurrent rotation or code exchange won), {-2} when the authorization was removed since the writer read it.
 local authKey, userKey, recordKey = KEYS[1], KEYS[2], KEYS[3]
+local apply = ARGV[13] == '1'
+local n = tonumber(ARGV[14])
+local lookupKeys = {}
+for i = 1, n do
+  if apply then lookupKeys[i] = KEYS[3 + i] else lookupKeys[i] = ARGV[14 + 2 * n + i] end
+end
+
 local old = redis.call('HMGET', authKey, 'v', 'ix', 'rk', 'j', 'rt', 're')
 local oldVersion, oldIx, oldRk, oldJti, oldRt, oldRe = old[1], old[2], old[3], old[4], old[5], old[6]
 local expected = ARGV[2]
@@ -24,31 +35,40 @@ if expected ~= '' and oldVersion ~= expected then
   if not oldVersion then
     return {-2}
   end
-  for i = 4, #KEYS do
-    if not oldSet[KEYS[i]] then
+  for i = 1, n do
+    if not oldSet[lookupKeys[i]] then
       return {-1}
     end
   end
 end
 
-local newSet = {}
-local lookupKeys = {}
-for i = 4, #KEYS do
-  newSet[KEYS[i]] = true
-  lookupKeys[#lookupKeys + 1] = KEYS[i]
-end
 local now = tonumber(ARGV[4])
 local grace = tonumber(ARGV[11])
+local newSet = {}
+for i = 1, n do newSet[lookupKeys[i]] = true end
 local rotated = oldRt and oldRt ~= '' and ARGV[6] ~= '' and ARGV[6] ~= oldRt and oldSet[oldRt]
+  and tonumber(oldRe) and tonumber(oldRe) + grace > now
+local rotatedKey, rotatedUntil = '', 0
+local obsolete = {}
 for k, _ in pairs(oldSet) do
   if not newSet[k] then
-    if rotated and k == oldRt and tonumber(oldRe) and tonumber(oldRe) + grace > now then
-      redis.call('SET', k, 'x' .. ARGV[12], 'PXAT', math.floor(tonumber(oldRe)) + grace)
+    if rotated and k == oldRt then
+      rotatedKey, rotatedUntil = k, math.floor(tonumber(oldRe)) + grace
     else
-      redis.call('DEL', k)
+      obsolete[#obsolete + 1] = k
     end
   end
 end
+if apply then
+  for i = 1, #obsolete do redis.call('DEL', obsolete[i]) end
+  if rotatedKey ~= '' then
+    redis.call('SET', rotatedKey, ARGV[12], 'PXAT', rotatedUntil)
+  end
+  for i = 1, n do
+    redis.call('SET', lookupKeys[i], ARGV[13 + 2 * i], 'PX', ARGV[14 + 2 * i])
+  end
+end
+
 local hasRecord = ARGV[5] == '1'
 local revoked = 0
 if oldRk and oldRk ~= '' and ((not hasRecord) or oldRk ~= recordKey) then
@@ -70,10 +90,6 @@ if newest[2] then
   redis.call('PEXPIREAT', userKey, math.floor(tonumber(newest[2])) + grace)
 end
 
-for i = 1, #lookupKeys do
-  redis.call('SET', lookupKeys[i], ARGV[11 + 2 * i], 'PX', ARGV[12 + 2 * i])
-end
-
 local version = (tonumber(oldVersion) or 0) + 1
 local rk, jti = '', ''
 if hasRecord then
@@ -85,4 +101,9 @@ if rotated then
   redis.call('HSET', authKey, 'p', oldRt, 'pt', now)
 end
 redis.call('PEXPIRE', authKey, ARGV[3])
-return {version, revoked, created}
+local result = {version, revoked, created}
+if not apply then
+  result[4], result[5] = rotatedKey, rotatedUntil
+  for i = 1, #obsolete do result[5 + i] = obsolete[i] end
+end
+return result
