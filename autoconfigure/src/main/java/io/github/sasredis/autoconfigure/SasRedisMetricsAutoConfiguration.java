@@ -16,17 +16,20 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of the token store's Micrometer meters when the application has a {@link MeterRegistry}:
  * the {@link StoreOperationListener} that times every Redis operation of the
  * {@link RedisOAuth2AuthorizationService} and counts stored refresh tokens, and the counter of revoked ones.
- * It runs after Boot's meter registry auto-configurations (so that their registry is seen) and before the store's
- * (so that the listener is defined when the store picks it up). An application that defines its own
+ * It runs after Boot's meter registry auto-configurations, so that their registry is seen, and before the store's,
+ * whose bean takes the (single) listener when it is created. An application that defines its own
  * {@link StoreOperationListener} replaces the timers and the stored counter.
  */
 @AutoConfiguration(before = SasRedisAutoConfiguration.class,
-		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
-				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
-@ConditionalOnClass({ MeterRegistry.class, RedisOAuth2AuthorizationService.class })
+		afterName = { SasRedisMetricsAutoConfiguration.METRICS + "MetricsAutoConfiguration",
+				SasRedisMetricsAutoConfiguration.METRICS + "CompositeMeterRegistryAutoConfiguration",
+				SasRedisMetricsAutoConfiguration.METRICS + "export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBean(MeterRegistry.class)
 public final class SasRedisMetricsAutoConfiguration {
+
+	/** Package of Boot's meter registry auto-configurations (module spring-boot-micrometer-metrics). */
+	static final String METRICS = "org.springframework.boot.micrometer.metrics.autoconfigure.";
 
 	@Bean
 	@ConditionalOnMissingBean(StoreOperationListener.class)

@@ -7,6 +7,7 @@ import java.util.UUID;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.RefreshTokenRegistry;
 import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.test.RedisCluster;
 import io.github.sasredis.test.RedisTestClient;
 import io.github.sasredis.test.SharedRedis;
 import org.junit.jupiter.api.BeforeEach;
@@ -123,6 +124,32 @@ class SasRedisAutoConfigurationTests {
 				assertThat(this.redis.exists("authz:authorization:" + authorization.getId())).isTrue();
 				assertThat(service.findByToken(refresh, null)).isNotNull();
 			});
+	}
+
+	@Test
+	void runWhenRedisClusterConfiguredShouldUseClusterKeyLayout() {
+		RedisCluster cluster = RedisCluster.shared();
+		cluster.flushAll();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SasRedisAutoConfiguration.class,
+					SasRedisRegistryAutoConfiguration.class))
+			.withPropertyValues("spring.data.redis.cluster.nodes=" + String.join(",", cluster.addresses()))
+			.run((context) -> {
+				OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+				String refresh = UUID.randomUUID().toString();
+				service.save(authorization("alice", refresh, new Object()));
+				assertThat(cluster.scanAllKeys()).anyMatch((key) -> key.startsWith("refresh_token:{alice}:"));
+				assertThat(service.findByToken(refresh, null)).isNotNull();
+			});
+	}
+
+	@Test
+	void runWhenStandaloneRedisShouldUseStandaloneKeyLayout() {
+		this.contextRunner.run((context) -> {
+			String refresh = UUID.randomUUID().toString();
+			context.getBean(OAuth2AuthorizationService.class).save(authorization("alice", refresh, new Object()));
+			assertThat(this.redis.scanAllKeys()).anyMatch((key) -> key.startsWith("refresh_token:alice:"));
+		});
 	}
 
 	@Test

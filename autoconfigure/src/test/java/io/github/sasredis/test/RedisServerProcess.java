@@ -66,12 +66,15 @@ public final class RedisServerProcess {
 
 	private final Path logFile;
 
+	private final List<String> extraArgs;
+
 	private volatile Process process;
 
 	private volatile boolean paused;
 
-	private RedisServerProcess(Path executable, int port, Path directory) {
+	private RedisServerProcess(Path executable, int port, Path directory, List<String> extraArgs) {
 		this.executable = executable;
+		this.extraArgs = List.copyOf(extraArgs);
 		this.port = port;
 		this.directory = directory;
 		this.logFile = directory.resolve("redis-server.log");
@@ -94,6 +97,20 @@ public final class RedisServerProcess {
 	 * @return the running server
 	 */
 	public static RedisServerProcess start(Path executable) {
+		return start(executable, List.of());
+	}
+
+	/**
+	 * Starts {@code redis-server} with extra command-line arguments (for example
+	 * {@code --cluster-enabled yes}) on a free port of 127.0.0.1.
+	 * @param extraArgs arguments appended to the defaults
+	 * @return the running server
+	 */
+	public static RedisServerProcess startWith(String... extraArgs) {
+		return start(executable(), List.of(extraArgs));
+	}
+
+	private static RedisServerProcess start(Path executable, List<String> extraArgs) {
 		IllegalStateException lastFailure = null;
 		// picking a free port and binding it later is racy: retry on a new port
 		for (int attempt = 0; attempt < 3; attempt++) {
@@ -104,7 +121,7 @@ public final class RedisServerProcess {
 			catch (IOException ex) {
 				throw new UncheckedIOException("Cannot create a temporary directory for redis-server", ex);
 			}
-			RedisServerProcess server = new RedisServerProcess(executable, freePort(), directory);
+			RedisServerProcess server = new RedisServerProcess(executable, freePort(), directory, extraArgs);
 			STARTED.add(server);
 			try {
 				server.launch();
@@ -355,6 +372,7 @@ public final class RedisServerProcess {
 				"--protected-mode", "no",
 				"--daemonize", "no",
 				"--logfile", ""));
+		command.addAll(this.extraArgs);
 		ProcessBuilder builder = new ProcessBuilder(command).directory(this.directory.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.appendTo(this.logFile.toFile()));
