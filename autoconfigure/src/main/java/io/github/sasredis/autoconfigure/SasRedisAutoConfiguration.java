@@ -54,12 +54,18 @@ public final class SasRedisAutoConfiguration {
 			ObjectProvider<StoreOperationListener> listeners) {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(redis);
-		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(),
-				isClustered(properties.getKeyLayout(), connectionFactory)));
+		boolean clustered = isClustered(properties.getKeyLayout(), connectionFactory);
+		if (clustered && properties.getReplicasToAwait() > 0) {
+			throw new IllegalStateException(
+					"sas-redis.replicas-to-await is not supported with Redis Cluster (cluster key layout)");
+		}
+		service.setKeys(
+				new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(), clustered));
 		service.setDocumentMapper(documentMapper);
 		service.setGrace(properties.getGrace());
 		service.setTtlWithoutExpiry(properties.getTtlWithoutExpiry());
 		service.setRotationGracePeriod(properties.getRotationGracePeriod());
+		service.setReplicasToAwait(properties.getReplicasToAwait(), properties.getReplicaTimeout());
 		String secret = properties.getDigestSecret();
 		if (secret != null && !secret.isEmpty()) {
 			service.setDigester(TokenDigester.hmacSha256(secret.getBytes(StandardCharsets.UTF_8)));

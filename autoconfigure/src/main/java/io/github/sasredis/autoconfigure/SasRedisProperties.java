@@ -54,6 +54,17 @@ public class SasRedisProperties {
 	private Duration rotationGracePeriod = Duration.ZERO;
 
 	/**
+	 * Number of replicas that must acknowledge each write (Redis WAIT) before it counts as done; 0 does not wait.
+	 * With replication being asynchronous, a failover can otherwise lose the last acknowledged writes.
+	 */
+	private int replicasToAwait;
+
+	/**
+	 * How long to wait for the replicas; a write that fewer replicas acknowledge in time fails.
+	 */
+	private Duration replicaTimeout = Duration.ofSeconds(1);
+
+	/**
 	 * Secret of the HMAC-SHA-256 that digests token values (at least 32 bytes). When not set, plain SHA-256 is
 	 * used. Changing it makes every stored token unknown.
 	 */
@@ -119,6 +130,22 @@ public class SasRedisProperties {
 
 	public void setRotationGracePeriod(Duration rotationGracePeriod) {
 		this.rotationGracePeriod = rotationGracePeriod;
+	}
+
+	public int getReplicasToAwait() {
+		return this.replicasToAwait;
+	}
+
+	public void setReplicasToAwait(int replicasToAwait) {
+		this.replicasToAwait = replicasToAwait;
+	}
+
+	public Duration getReplicaTimeout() {
+		return this.replicaTimeout;
+	}
+
+	public void setReplicaTimeout(Duration replicaTimeout) {
+		this.replicaTimeout = replicaTimeout;
 	}
 
 	public @Nullable String getDigestSecret() {

@@ -8,6 +8,10 @@ import org.springframework.dao.DataAccessResourceFailureException;
  */
 public class AuthorizationStoreUnavailableException extends DataAccessResourceFailureException {
 
+	public AuthorizationStoreUnavailableException(String message) {
+		super(message);
+	}
+
 	public AuthorizationStoreUnavailableException(String message, Throwable cause) {
 		super(message, cause);
 	}

@@ -1,5 +1,6 @@
 package io.github.sasredis.store;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.connection.RedisClusterConnection;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
 import org.springframework.data.redis.core.ValueOperations;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
@@ -32,6 +35,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
  * An {@link OAuth2AuthorizationService} that keeps authorizations in Redis, holding no token value at rest, and
@@ -84,6 +88,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private static final Log logger = LogFactory.getLog(RedisOAuth2AuthorizationService.class);
 
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent(
+			"io.lettuce.core.api.async.BaseRedisAsyncCommands", RedisOAuth2AuthorizationService.class.getClassLoader());
+
 	private final RedisOperations<String, String> redis;
 
 	private RedisKeys keys = new RedisKeys();
@@ -99,6 +106,10 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private Duration ttlWithoutExpiry = DEFAULT_TTL_WITHOUT_EXPIRY;
 
 	private Duration rotationGracePeriod = Duration.ZERO;
+
+	private int replicasToAwait;
+
+	private Duration replicaTimeout = Duration.ofSeconds(1);
 
 	private Clock clock = Clock.systemUTC();
 
@@ -222,6 +233,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			writeLookups(authorization.getId(), authorizationKey, hashTtl, lookupKeys, lookupArgs, rotatedOutValue,
 					result);
 		}
+		awaitReplicas(authorizationKey);
 		if (record != null && asLong(result.get(2)) == 1) {
 			this.listener.onRefreshTokenRecorded(record);
 		}
@@ -385,7 +397,35 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			authorizationIds.forEach((id) -> lookups.add(this.keys.authorizationById(id)));
 			lookups.forEach(this.redis::delete);
 		}
+		awaitReplicas(scriptKeys.get(0));
 		return live;
+	}
+
+	/**
+	 * With {@link #setReplicasToAwait(int) replicas to await}, sends {@code WAIT} on the connection that wrote, so
+	 * that a write is only acknowledged once that many replicas have it: a failover then cannot lose a grant the
+	 * client was told about. Fails closed when fewer replicas answer in time.
+	 */
+	private void awaitReplicas(String writtenKey) {
+		if (this.replicasToAwait == 0) {
+			return;
+		}
+		Assert.state(!this.keys.isClustered(), "Waiting for replicas is not supported in the cluster key layout");
+		int replicas = this.replicasToAwait;
+		long timeout = this.replicaTimeout.toMillis();
+		Object acknowledged = this.redis.execute((RedisCallback<Object>) (connection) -> {
+			Object nativeConnection = connection.getNativeConnection();
+			if (LETTUCE_PRESENT && LettuceWait.supports(nativeConnection)) {
+				return LettuceWait.await(nativeConnection, replicas, timeout);
+			}
+			return connection.execute("WAIT", Integer.toString(replicas).getBytes(StandardCharsets.US_ASCII),
+					Long.toString(timeout).getBytes(StandardCharsets.US_ASCII));
+		});
+		long count = (acknowledged instanceof Number number) ? number.longValue() : -1;
+		if (count < this.replicasToAwait) {
+			throw new AuthorizationStoreUnavailableException("Only " + Math.max(count, 0) + " of "
+					+ this.replicasToAwait + " Redis replicas acknowledged the write in time");
+		}
 	}
 
 	<T> T observe(String operation, Supplier<T> action) {
@@ -550,6 +590,22 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	}
 
 	/**
+	 * Sets how many replicas must acknowledge each write ({@code WAIT}) before the store reports it done. Zero,
+	 * the default, does not wait: Redis replication is asynchronous, so a failover can lose the last writes (a
+	 * refresh token the client already holds becomes unknown; a revocation can come undone). Waiting adds a round
+	 * trip per write.
+	 * @param replicasToAwait the number of replicas, zero or more
+	 * @param timeout how long to wait for them; when fewer acknowledge in time the operation fails
+	 */
+	public void setReplicasToAwait(int replicasToAwait, Duration timeout) {
+		Assert.isTrue(replicasToAwait >= 0, "replicasToAwait cannot be negative");
+		Assert.notNull(timeout, "timeout cannot be null");
+		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
+		this.replicasToAwait = replicasToAwait;
+		this.replicaTimeout = timeout;
+	}
+
+	/**
 	 * Sets the clock.
 	 * @param clock the clock
 	 */
@@ -584,6 +640,33 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	public void setRegisteredClientRepository(RegisteredClientRepository registeredClientRepository) {
 		Assert.notNull(registeredClientRepository, "registeredClientRepository cannot be null");
 		this.registeredClientRepository = registeredClientRepository;
+	}
+
+	/**
+	 * {@code WAIT} through Lettuce's own command, on the connection that wrote (Spring Data's generic
+	 * {@code execute} cannot read its integer reply). Kept apart so that Lettuce stays optional.
+	 */
+	private static final class LettuceWait {
+
+		static boolean supports(Object nativeConnection) {
+			return nativeConnection instanceof io.lettuce.core.api.async.BaseRedisAsyncCommands<?, ?>;
+		}
+
+		static Object await(Object nativeConnection, int replicas, long timeoutMillis) {
+			try {
+				return ((io.lettuce.core.api.async.BaseRedisAsyncCommands<?, ?>) nativeConnection)
+					.waitForReplication(replicas, timeoutMillis)
+					.get(timeoutMillis + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AuthorizationStoreUnavailableException("Interrupted while waiting for Redis replicas", ex);
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+				throw new AuthorizationStoreUnavailableException("Redis replicas did not answer", ex);
+			}
+		}
+
 	}
 
 }

@@ -337,6 +337,16 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void saveWhenReplicasAwaitedButNoneAnswerThenFailsClosed() {
+		RedisOAuth2AuthorizationService waiting = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(connectionFactory));
+		waiting.setReplicasToAwait(1, Duration.ofMillis(100));
+		assertThatExceptionOfType(AuthorizationStoreUnavailableException.class)
+			.isThrownBy(() -> waiting.save(TestAuthorizations.authorizationCodeGrant("alice")))
+			.withMessageContaining("0 of 1 Redis replicas");
+	}
+
+	@Test
 	void keysWhenListedThenMatchDocumentedLayout() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
