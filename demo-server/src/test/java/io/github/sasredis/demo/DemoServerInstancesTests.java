@@ -51,6 +51,57 @@ class DemoServerInstancesTests {
 		return new DemoClient(context.getEnvironment().getRequiredProperty("local.server.port", Integer.class));
 	}
 
+	/**
+	 * Four clients refresh for a while (15 s, or {@code -Dsas-redis.test.load-seconds=30}), each alternating between
+	 * the two instances: no error at all (no client races another for one grant), and no grant lost: every
+	 * client's last refresh token still works and is listed on both instances.
+	 */
+	@Test
+	void refreshWhenFourClientsAlternateInstancesUnderLoadThenNoErrorAndNoLostGrant() throws Exception {
+		long seconds = Long.getLong("sas-redis.test.load-seconds", 15);
+		List<String> users = List.of("user", "alice", "user", "alice");
+		List<Tokens> issued = users.stream().map((user) -> client(first).authorizationCodeFlow(user, "password")).toList();
+		DemoClient[] instances = { client(first), client(second) };
+		java.util.concurrent.atomic.AtomicInteger refreshes = new java.util.concurrent.atomic.AtomicInteger();
+		List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+		String[] latest = issued.stream().map(Tokens::refreshToken).toArray(String[]::new);
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(seconds).toNanos();
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(users.size());
+		try {
+			List<java.util.concurrent.Future<?>> clients = new java.util.ArrayList<>();
+			for (int c = 0; c < users.size(); c++) {
+				int client = c;
+				clients.add(pool.submit(() -> {
+					int turn = client;
+					while (System.nanoTime() < deadline && errors.isEmpty()) {
+						HttpResponse<String> response = instances[turn++ % 2].refresh(latest[client]);
+						if (response.statusCode() != 200) {
+							errors.add("client " + client + ": " + response.statusCode() + " " + response.body());
+							return;
+						}
+						latest[client] = Tokens.of(response).refreshToken();
+						refreshes.incrementAndGet();
+					}
+				}));
+			}
+			for (java.util.concurrent.Future<?> future : clients) {
+				future.get(seconds + 60, java.util.concurrent.TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		assertThat(errors).isEmpty();
+		assertThat(refreshes.get()).isGreaterThan(users.size());
+		io.github.sasredis.store.TokenDigester digester = io.github.sasredis.store.TokenDigester.sha256();
+		for (int c = 0; c < users.size(); c++) {
+			String jti = digester.jti(digester.digest(latest[c]));
+			assertThat(client(first).refreshTokenJtis(users.get(c))).contains(jti);
+			assertThat(client(second).refreshTokenJtis(users.get(c))).contains(jti);
+			assertThat(instances[c % 2].refresh(latest[c]).statusCode()).isEqualTo(200);
+		}
+	}
+
 	@Test
 	void refreshWhenIssuedByOtherInstanceThenSucceeds() {
 		Tokens issued = client(first).authorizationCodeFlow("user", "password");
