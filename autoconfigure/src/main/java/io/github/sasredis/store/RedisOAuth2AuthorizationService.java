@@ -1,14 +1,11 @@
 package io.github.sasredis.store;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.sasredis.store.mapping.DigestPlaceholders;
@@ -22,44 +19,46 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.connection.RedisClusterConnection;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
-import org.springframework.data.redis.core.ValueOperations;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
-import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 
 /**
  * An {@link OAuth2AuthorizationService} that keeps authorizations in Redis, holding no token value at rest, and
  * records every live refresh token under {@code refresh_token:{user_id}:{jti}} for operators and existing tooling.
  *
  * <h2>Storage details</h2>
- * Keys, with the default namespace {@code oauth2} and refresh-token prefix {@code refresh_token}:
+ * Keys, with the default namespace {@code oauth2} and refresh-token prefix {@code refresh_token}, in the standalone
+ * layout (see {@link RedisKeys} for the cluster layout, which adds a {@code {<user id>}} hash tag):
  * <ul>
  * <li>{@code oauth2:authorization:<id>}: a hash with the authorization's JSON document ({@code d}, written by
  * {@link OAuth2AuthorizationDocumentMapper}, with digests in place of every token value and of {@code state}), its
  * version ({@code v}), the lookup keys it owns ({@code ix}), its refresh-token record key ({@code rk}) and jti
- * ({@code j}). TTL: the latest expiry of its tokens + grace.</li>
- * <li>{@code oauth2:token:<digest>}: one per token, code or state, holding a one-letter kind, the authorization id
- * and, for a refresh token, its record key. TTL: that token's expiry + grace.</li>
+ * ({@code j}), its refresh token's lookup key and expiry ({@code rt}, {@code re}) and, after a rotation, the
+ * predecessor's lookup key and rotation time ({@code p}, {@code pt}). TTL: the latest expiry of its tokens +
+ * grace.</li>
+ * <li>{@code oauth2:token:<digest>}: one per token, code or state, holding its kind, the authorization's key and,
+ * for a refresh token, its record key ({@link Lookup}). TTL: that token's expiry + grace. After a rotation the old
+ * refresh token's lookup stays, marked rotated-out, until the old token would have expired, to detect its
+ * reuse.</li>
  * <li>{@code refresh_token:<user id>:<jti>}: the refresh-token record, JSON ({@link RefreshTokenRecordMapper}).
  * TTL: the token's lifetime + grace. It is the authority for its token: when it is gone, the refresh token is
  * refused.</li>
  * <li>{@code oauth2:user_refresh_tokens:<user id>}: a sorted set of the user's jtis scored by expiry (epoch ms),
  * pruned by every write that touches it. TTL: its latest member's expiry + grace.</li>
  * </ul>
- * Commands: {@link #save} is one {@code EVALSHA} (compare the version, write the hash, lookups, record and index,
- * delete what the authorization no longer holds); {@link #findByToken} is a {@code GET} of the lookup key then one
- * {@code EVALSHA} that reads the hash if the record (for a refresh token) still exists; {@link #findById} one
- * {@code EVALSHA}; {@link #remove} one {@code EVALSHA}. No {@code KEYS} or {@code SCAN}.
+ * Commands: {@link #save} is one {@code EVALSHA} of {@code save.lua} (compare the version, write the hash,
+ * lookups, record and index, delete what the authorization no longer holds); {@link #findByToken} is a
+ * {@code GET} of the lookup key then one {@code EVALSHA} of {@code find.lua} that reads the hash if the record (for
+ * a refresh token) still exists; {@link #findById} one {@code EVALSHA}; {@link #remove} one {@code EVALSHA} of
+ * {@code remove.lua}. In the cluster layout lookups are written and deleted after the script, one command each.
+ * With {@link #setReplicasToAwait} every write is followed by {@code WAIT}. No {@code KEYS} or {@code SCAN}.
  *
  * <h2>Token values</h2>
  * Redis holds only digests ({@link TokenDigester}). {@link #findByToken} puts the presented value back into the
@@ -88,8 +87,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private static final Log logger = LogFactory.getLog(RedisOAuth2AuthorizationService.class);
 
-	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent(
-			"io.lettuce.core.api.async.BaseRedisAsyncCommands", RedisOAuth2AuthorizationService.class.getClassLoader());
 
 	private final RedisOperations<String, String> redis;
 
@@ -107,9 +104,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private Duration rotationGracePeriod = Duration.ZERO;
 
-	private int replicasToAwait;
-
-	private Duration replicaTimeout = Duration.ofSeconds(1);
+	private ReplicaAcknowledgement replicas = ReplicaAcknowledgement.NONE;
 
 	private Clock clock = Clock.systemUTC();
 
@@ -140,87 +135,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	}
 
 	private void doSave(OAuth2Authorization authorization) {
-		Instant now = this.clock.instant();
-		String userId = authorization.getPrincipalName();
-		String authorizationKey = this.keys.authorization(userId, authorization.getId());
-
-		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
-		List<String> lookupKeys = new ArrayList<>();
-		List<String> lookupArgs = new ArrayList<>();
-		long hashTtl = 0;
-		String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
-		if (state != null) {
-			String digest = digestOf(state);
-			digests.put(TokenKind.STATE, digest);
-			hashTtl = this.ttlWithoutExpiry.toMillis();
-			addLookup(lookupKeys, lookupArgs, digest,
-					new Lookup(TokenKind.STATE.code().charAt(0), authorizationKey, "").encode(), hashTtl);
-		}
-		String recordKey = this.keys.refreshTokenRecord(userId, "-");
-		String refreshLookupKey = "";
-		String jti = "";
-		RefreshTokenRecord record = null;
-		boolean liveRefreshToken = false;
-		for (TokenKind kind : TokenKind.values()) {
-			Class<? extends OAuth2Token> tokenClass = kind.tokenClass();
-			OAuth2Authorization.Token<? extends OAuth2Token> token = (tokenClass != null)
-					? authorization.getToken(tokenClass) : null;
-			if (token == null) {
-				continue;
-			}
-			String digest = digestOf(token.getToken().getTokenValue());
-			digests.put(kind, digest);
-			long ttl = ttlMillis(now, token.getToken().getExpiresAt());
-			hashTtl = Math.max(hashTtl, ttl);
-			String tokenRecordKey = "";
-			if (kind == TokenKind.REFRESH_TOKEN) {
-				jti = this.digester.jti(digest);
-				recordKey = this.keys.refreshTokenRecord(userId, jti);
-				tokenRecordKey = recordKey;
-				refreshLookupKey = this.keys.token(digest);
-				liveRefreshToken = !token.isInvalidated();
-				record = recordOf(authorization, jti, token.getToken(), now);
-			}
-			addLookup(lookupKeys, lookupArgs, digest,
-					new Lookup(kind.code().charAt(0), authorizationKey, tokenRecordKey).encode(), ttl);
-		}
-		if (hashTtl == 0) {
-			hashTtl = this.ttlWithoutExpiry.toMillis();
-		}
-		String document = this.documentMapper.write(authorization, digests, jti.isEmpty() ? null : jti,
-				Set.of(VERSION_ATTRIBUTE));
-		Object expectedVersion = authorization.getAttribute(VERSION_ATTRIBUTE);
-		boolean clustered = this.keys.isClustered();
-
-		List<String> scriptKeys = new ArrayList<>(3 + lookupKeys.size());
-		scriptKeys.add(authorizationKey);
-		scriptKeys.add(this.keys.userIndex(userId));
-		scriptKeys.add(recordKey);
-		if (!clustered) {
-			scriptKeys.addAll(lookupKeys);
-		}
-		List<String> args = new ArrayList<>(14 + lookupArgs.size() + lookupKeys.size());
-		args.add(document);
-		args.add((expectedVersion != null) ? expectedVersion.toString() : "");
-		args.add(Long.toString(hashTtl));
-		args.add(Long.toString(now.toEpochMilli()));
-		args.add(liveRefreshToken ? "1" : "0");
-		args.add(refreshLookupKey);
-		args.add((record != null) ? this.recordMapper.write(record) : "");
-		args.add((record != null) ? Long.toString(recordTtlSeconds(now, record)) : "0");
-		args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
-		args.add(jti);
-		args.add(Long.toString(this.grace.toMillis()));
-		String rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, authorizationKey, "").encode();
-		args.add(rotatedOutValue);
-		args.add(clustered ? "0" : "1");
-		args.add(Integer.toString(lookupKeys.size()));
-		args.addAll(lookupArgs);
-		if (clustered) {
-			args.addAll(lookupKeys);
-		}
-
-		List<?> result = this.redis.execute(StoreScripts.SAVE, scriptKeys, args.toArray());
+		SaveCall call = new SaveCall(this, authorization, this.clock.instant());
+		List<?> result = this.redis.execute(StoreScripts.SAVE, call.scriptKeys(), call.args());
 		long version = asLong(result.get(0));
 		if (version == -1) {
 			throw new ConcurrentAuthorizationChangeException(
@@ -229,41 +145,16 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (version == -2) {
 			throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
 		}
-		if (clustered) {
-			writeLookups(authorization.getId(), authorizationKey, hashTtl, lookupKeys, lookupArgs, rotatedOutValue,
-					result);
+		if (this.keys.isClustered()) {
+			call.writeLookups(this.redis, result, this.clock.millis());
 		}
-		awaitReplicas(authorizationKey);
+		this.replicas.await(this.redis, this.keys);
+		RefreshTokenRecord record = call.record();
 		if (record != null && asLong(result.get(2)) == 1) {
 			this.listener.onRefreshTokenRecorded(record);
 		}
 		if (record != null && asLong(result.get(1)) == 1) {
-			publish(new RefreshTokenRevokedEvent(this, userId, List.of(record), RevocationCause.RFC7009));
-		}
-	}
-
-	/**
-	 * Cluster layout: lookup keys live in slots of their own, so they are written after the user's script. Until
-	 * then a new token is unknown (it has not been handed out yet); a lookup left behind by a crash names a
-	 * secret the authorization no longer holds, which {@link #findByToken} checks.
-	 */
-	private void writeLookups(String authorizationId, String authorizationKey, long hashTtl, List<String> lookupKeys,
-			List<String> lookupArgs, String rotatedOutValue, List<?> result) {
-		ValueOperations<String, String> values = this.redis.opsForValue();
-		for (int i = 0; i < lookupKeys.size(); i++) {
-			values.set(lookupKeys.get(i), lookupArgs.get(2 * i),
-					Duration.ofMillis(Long.parseLong(lookupArgs.get(2 * i + 1))));
-		}
-		values.set(this.keys.authorizationById(authorizationId), authorizationKey, Duration.ofMillis(hashTtl));
-		String rotatedKey = String.valueOf(result.get(3));
-		if (!rotatedKey.isEmpty()) {
-			long until = asLong(result.get(4)) - this.clock.millis();
-			if (until > 0) {
-				values.set(rotatedKey, rotatedOutValue, Duration.ofMillis(until));
-			}
-		}
-		if (result.size() > 5) {
-			this.redis.delete(result.subList(5, result.size()).stream().map(String::valueOf).toList());
+			publish(new RefreshTokenRevokedEvent(this, record.userId(), List.of(record), RevocationCause.RFC7009));
 		}
 	}
 
@@ -397,35 +288,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			authorizationIds.forEach((id) -> lookups.add(this.keys.authorizationById(id)));
 			lookups.forEach(this.redis::delete);
 		}
-		awaitReplicas(scriptKeys.get(0));
+		this.replicas.await(this.redis, this.keys);
 		return live;
-	}
-
-	/**
-	 * With {@link #setReplicasToAwait(int) replicas to await}, sends {@code WAIT} on the connection that wrote, so
-	 * that a write is only acknowledged once that many replicas have it: a failover then cannot lose a grant the
-	 * client was told about. Fails closed when fewer replicas answer in time.
-	 */
-	private void awaitReplicas(String writtenKey) {
-		if (this.replicasToAwait == 0) {
-			return;
-		}
-		Assert.state(!this.keys.isClustered(), "Waiting for replicas is not supported in the cluster key layout");
-		int replicas = this.replicasToAwait;
-		long timeout = this.replicaTimeout.toMillis();
-		Object acknowledged = this.redis.execute((RedisCallback<Object>) (connection) -> {
-			Object nativeConnection = connection.getNativeConnection();
-			if (LETTUCE_PRESENT && LettuceWait.supports(nativeConnection)) {
-				return LettuceWait.await(nativeConnection, replicas, timeout);
-			}
-			return connection.execute("WAIT", Integer.toString(replicas).getBytes(StandardCharsets.US_ASCII),
-					Long.toString(timeout).getBytes(StandardCharsets.US_ASCII));
-		});
-		long count = (acknowledged instanceof Number number) ? number.longValue() : -1;
-		if (count < this.replicasToAwait) {
-			throw new AuthorizationStoreUnavailableException("Only " + Math.max(count, 0) + " of "
-					+ this.replicasToAwait + " Redis replicas acknowledged the write in time");
-		}
 	}
 
 	<T> T observe(String operation, Supplier<T> action) {
@@ -461,6 +325,22 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		return this.keys;
 	}
 
+	TokenDigester getDigester() {
+		return this.digester;
+	}
+
+	OAuth2AuthorizationDocumentMapper getDocumentMapper() {
+		return this.documentMapper;
+	}
+
+	Duration getGrace() {
+		return this.grace;
+	}
+
+	Duration getTtlWithoutExpiry() {
+		return this.ttlWithoutExpiry;
+	}
+
 	RefreshTokenRecordMapper getRecordMapper() {
 		return this.recordMapper;
 	}
@@ -469,19 +349,12 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		return this.clock;
 	}
 
-	private String digestOf(String value) {
+	String digestOf(String value) {
 		String digest = DigestPlaceholders.digestOf(value);
 		return (digest != null) ? digest : this.digester.digest(value);
 	}
 
-	private void addLookup(List<String> lookupKeys, List<String> lookupArgs, String digest, String value,
-			long ttlMillis) {
-		lookupKeys.add(this.keys.token(digest));
-		lookupArgs.add(value);
-		lookupArgs.add(Long.toString(ttlMillis));
-	}
-
-	private long ttlMillis(Instant now, @Nullable Instant expiresAt) {
+	long ttlMillis(Instant now, @Nullable Instant expiresAt) {
 		if (expiresAt == null) {
 			return this.ttlWithoutExpiry.toMillis();
 		}
@@ -489,7 +362,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 				MIN_TTL_MILLIS);
 	}
 
-	private RefreshTokenRecord recordOf(OAuth2Authorization authorization, String jti, OAuth2Token refreshToken,
+	RefreshTokenRecord recordOf(OAuth2Authorization authorization, String jti, OAuth2Token refreshToken,
 			Instant now) {
 		Instant issuedAt = (refreshToken.getIssuedAt() != null) ? refreshToken.getIssuedAt() : now;
 		Instant expiresAt = (refreshToken.getExpiresAt() != null) ? refreshToken.getExpiresAt()
@@ -498,7 +371,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 				authorization.getId(), issuedAt, expiresAt, authorization.getAuthorizedScopes());
 	}
 
-	private long recordTtlSeconds(Instant now, RefreshTokenRecord record) {
+	long recordTtlSeconds(Instant now, RefreshTokenRecord record) {
 		long remaining = Duration.between(now, record.expiresAt()).toSeconds();
 		return Math.max(remaining, 0) + Math.max(this.grace.toSeconds(), 1);
 	}
@@ -598,11 +471,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * @param timeout how long to wait for them; when fewer acknowledge in time the operation fails
 	 */
 	public void setReplicasToAwait(int replicasToAwait, Duration timeout) {
-		Assert.isTrue(replicasToAwait >= 0, "replicasToAwait cannot be negative");
-		Assert.notNull(timeout, "timeout cannot be null");
-		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
-		this.replicasToAwait = replicasToAwait;
-		this.replicaTimeout = timeout;
+		this.replicas = new ReplicaAcknowledgement(replicasToAwait, timeout);
 	}
 
 	/**
@@ -640,33 +509,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	public void setRegisteredClientRepository(RegisteredClientRepository registeredClientRepository) {
 		Assert.notNull(registeredClientRepository, "registeredClientRepository cannot be null");
 		this.registeredClientRepository = registeredClientRepository;
-	}
-
-	/**
-	 * {@code WAIT} through Lettuce's own command, on the connection that wrote (Spring Data's generic
-	 * {@code execute} cannot read its integer reply). Kept apart so that Lettuce stays optional.
-	 */
-	private static final class LettuceWait {
-
-		static boolean supports(Object nativeConnection) {
-			return nativeConnection instanceof io.lettuce.core.api.async.BaseRedisAsyncCommands<?, ?>;
-		}
-
-		static Object await(Object nativeConnection, int replicas, long timeoutMillis) {
-			try {
-				return ((io.lettuce.core.api.async.BaseRedisAsyncCommands<?, ?>) nativeConnection)
-					.waitForReplication(replicas, timeoutMillis)
-					.get(timeoutMillis + 5000, java.util.concurrent.TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AuthorizationStoreUnavailableException("Interrupted while waiting for Redis replicas", ex);
-			}
-			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-				throw new AuthorizationStoreUnavailableException("Redis replicas did not answer", ex);
-			}
-		}
-
 	}
 
 }

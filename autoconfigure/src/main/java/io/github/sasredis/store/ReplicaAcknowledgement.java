@@ -1,0 +1,87 @@
+package io.github.sasredis.store;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Makes a write count as done only once replicas have it: {@code WAIT <replicas> <timeout>} on the connection
+ * that wrote. Redis replication is asynchronous, so without it a failover can lose writes the store already
+ * reported (a refresh token the client holds becomes unknown, a revocation comes undone). Fails closed with
+ * {@link AuthorizationStoreUnavailableException} when fewer replicas acknowledge in time.
+ */
+final class ReplicaAcknowledgement {
+
+	static final ReplicaAcknowledgement NONE = new ReplicaAcknowledgement(0, Duration.ofSeconds(1));
+
+	private static final boolean LETTUCE_PRESENT = ClassUtils.isPresent(
+			"io.lettuce.core.api.async.BaseRedisAsyncCommands", ReplicaAcknowledgement.class.getClassLoader());
+
+	private final int replicas;
+
+	private final long timeoutMillis;
+
+	ReplicaAcknowledgement(int replicas, Duration timeout) {
+		Assert.isTrue(replicas >= 0, "replicasToAwait cannot be negative");
+		Assert.notNull(timeout, "timeout cannot be null");
+		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "timeout must be positive");
+		this.replicas = replicas;
+		this.timeoutMillis = timeout.toMillis();
+	}
+
+	void await(RedisOperations<String, String> redis, RedisKeys keys) {
+		if (this.replicas == 0) {
+			return;
+		}
+		Assert.state(!keys.isClustered(), "Waiting for replicas is not supported in the cluster key layout");
+		Object acknowledged = redis.execute((RedisCallback<Object>) (connection) -> {
+			Object nativeConnection = connection.getNativeConnection();
+			if (LETTUCE_PRESENT && LettuceWait.supports(nativeConnection)) {
+				return LettuceWait.await(nativeConnection, this.replicas, this.timeoutMillis);
+			}
+			return connection.execute("WAIT", Integer.toString(this.replicas).getBytes(StandardCharsets.US_ASCII),
+					Long.toString(this.timeoutMillis).getBytes(StandardCharsets.US_ASCII));
+		});
+		long count = (acknowledged instanceof Number number) ? number.longValue() : -1;
+		if (count < this.replicas) {
+			throw new AuthorizationStoreUnavailableException("Only " + Math.max(count, 0) + " of " + this.replicas
+					+ " Redis replicas acknowledged the write in time");
+		}
+	}
+
+	/**
+	 * {@code WAIT} through Lettuce's own command (Spring Data's generic {@code execute} cannot read its integer
+	 * reply). Kept apart so that Lettuce stays optional.
+	 */
+	private static final class LettuceWait {
+
+		static boolean supports(Object nativeConnection) {
+			return nativeConnection instanceof BaseRedisAsyncCommands<?, ?>;
+		}
+
+		static Object await(Object nativeConnection, int replicas, long timeoutMillis) {
+			try {
+				return ((BaseRedisAsyncCommands<?, ?>) nativeConnection).waitForReplication(replicas, timeoutMillis)
+					.get(timeoutMillis + 5000, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new AuthorizationStoreUnavailableException("Interrupted while waiting for Redis replicas", ex);
+			}
+			catch (ExecutionException | TimeoutException ex) {
+				throw new AuthorizationStoreUnavailableException("Redis replicas did not answer", ex);
+			}
+		}
+
+	}
+
+}

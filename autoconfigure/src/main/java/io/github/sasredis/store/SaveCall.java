@@ -1,0 +1,174 @@
+package io.github.sasredis.store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.github.sasredis.store.mapping.TokenKind;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.ValueOperations;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+
+/**
+ * One call of {@code save.lua} for one authorization: the digest of every secret it holds, their lookup keys and
+ * values with TTLs, the refresh-token record, the document, and the script's keys and arguments in the order the
+ * script reads them (see the script's header). In the cluster layout it also writes the lookups after the
+ * script.
+ */
+final class SaveCall {
+
+	private final String authorizationKey;
+
+	private final String authorizationByIdKey;
+
+	private final List<String> lookupKeys = new ArrayList<>();
+
+	private final List<String> lookupArgs = new ArrayList<>();
+
+	private final long hashTtl;
+
+	private final @Nullable RefreshTokenRecord record;
+
+	private final String rotatedOutValue;
+
+	private final List<String> scriptKeys;
+
+	private final List<String> args;
+
+	SaveCall(RedisOAuth2AuthorizationService store, OAuth2Authorization authorization, Instant now) {
+		RedisKeys keys = store.getKeys();
+		String userId = authorization.getPrincipalName();
+		this.authorizationKey = keys.authorization(userId, authorization.getId());
+		this.authorizationByIdKey = keys.authorizationById(authorization.getId());
+		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
+		long ttlWithoutExpiry = store.getTtlWithoutExpiry().toMillis();
+		long hashTtl = 0;
+		String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
+		if (state != null) {
+			String digest = store.digestOf(state);
+			digests.put(TokenKind.STATE, digest);
+			hashTtl = ttlWithoutExpiry;
+			addLookup(keys, digest, lookupValue(TokenKind.STATE, ""), hashTtl);
+		}
+		String recordKey = keys.refreshTokenRecord(userId, "-");
+		String refreshLookupKey = "";
+		String jti = "";
+		RefreshTokenRecord record = null;
+		boolean liveRefreshToken = false;
+		for (TokenKind kind : TokenKind.values()) {
+			Class<? extends OAuth2Token> tokenClass = kind.tokenClass();
+			OAuth2Authorization.Token<? extends OAuth2Token> token = (tokenClass != null)
+					? authorization.getToken(tokenClass) : null;
+			if (token == null) {
+				continue;
+			}
+			String digest = store.digestOf(token.getToken().getTokenValue());
+			digests.put(kind, digest);
+			long ttl = store.ttlMillis(now, token.getToken().getExpiresAt());
+			hashTtl = Math.max(hashTtl, ttl);
+			String tokenRecordKey = "";
+			if (kind == TokenKind.REFRESH_TOKEN) {
+				jti = store.getDigester().jti(digest);
+				recordKey = keys.refreshTokenRecord(userId, jti);
+				tokenRecordKey = recordKey;
+				refreshLookupKey = keys.token(digest);
+				liveRefreshToken = !token.isInvalidated();
+				record = store.recordOf(authorization, jti, token.getToken(), now);
+			}
+			addLookup(keys, digest, lookupValue(kind, tokenRecordKey), ttl);
+		}
+		this.hashTtl = (hashTtl != 0) ? hashTtl : ttlWithoutExpiry;
+		this.record = record;
+		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode();
+		String document = store.getDocumentMapper()
+			.write(authorization, digests, jti.isEmpty() ? null : jti,
+					Set.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE));
+		Object expectedVersion = authorization.getAttribute(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE);
+		boolean clustered = keys.isClustered();
+
+		this.scriptKeys = new ArrayList<>(3 + this.lookupKeys.size());
+		this.scriptKeys.add(this.authorizationKey);
+		this.scriptKeys.add(keys.userIndex(userId));
+		this.scriptKeys.add(recordKey);
+		if (!clustered) {
+			this.scriptKeys.addAll(this.lookupKeys);
+		}
+		this.args = new ArrayList<>(14 + this.lookupArgs.size() + this.lookupKeys.size());
+		this.args.add(document);
+		this.args.add((expectedVersion != null) ? expectedVersion.toString() : "");
+		this.args.add(Long.toString(this.hashTtl));
+		this.args.add(Long.toString(now.toEpochMilli()));
+		this.args.add(liveRefreshToken ? "1" : "0");
+		this.args.add(refreshLookupKey);
+		this.args.add((record != null) ? store.getRecordMapper().write(record) : "");
+		this.args.add((record != null) ? Long.toString(store.recordTtlSeconds(now, record)) : "0");
+		this.args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
+		this.args.add(jti);
+		this.args.add(Long.toString(store.getGrace().toMillis()));
+		this.args.add(this.rotatedOutValue);
+		this.args.add(clustered ? "0" : "1");
+		this.args.add(Integer.toString(this.lookupKeys.size()));
+		this.args.addAll(this.lookupArgs);
+		if (clustered) {
+			this.args.addAll(this.lookupKeys);
+		}
+	}
+
+	private String lookupValue(TokenKind kind, String recordKey) {
+		return new Lookup(kind.code().charAt(0), this.authorizationKey, recordKey).encode();
+	}
+
+	private void addLookup(RedisKeys keys, String digest, String value, long ttlMillis) {
+		this.lookupKeys.add(keys.token(digest));
+		this.lookupArgs.add(value);
+		this.lookupArgs.add(Long.toString(ttlMillis));
+	}
+
+	List<String> scriptKeys() {
+		return this.scriptKeys;
+	}
+
+	Object[] args() {
+		return this.args.toArray();
+	}
+
+	@Nullable RefreshTokenRecord record() {
+		return this.record;
+	}
+
+	/**
+	 * Cluster layout: lookup keys live in slots of their own, so they are written after the user's script. Until
+	 * then a new token is unknown (it has not been handed out yet); a lookup left behind by a crash names a
+	 * secret the authorization no longer holds, which {@code findByToken} checks.
+	 * @param redis the Redis operations
+	 * @param result what the script returned
+	 * @param nowMillis the current time
+	 */
+	void writeLookups(RedisOperations<String, String> redis, List<?> result, long nowMillis) {
+		ValueOperations<String, String> values = redis.opsForValue();
+		for (int i = 0; i < this.lookupKeys.size(); i++) {
+			values.set(this.lookupKeys.get(i), this.lookupArgs.get(2 * i),
+					Duration.ofMillis(Long.parseLong(this.lookupArgs.get(2 * i + 1))));
+		}
+		values.set(this.authorizationByIdKey, this.authorizationKey, Duration.ofMillis(this.hashTtl));
+		String rotatedKey = String.valueOf(result.get(3));
+		if (!rotatedKey.isEmpty()) {
+			long until = Long.parseLong(String.valueOf(result.get(4))) - nowMillis;
+			if (until > 0) {
+				values.set(rotatedKey, this.rotatedOutValue, Duration.ofMillis(until));
+			}
+		}
+		if (result.size() > 5) {
+			redis.delete(result.subList(5, result.size()).stream().map(String::valueOf).toList());
+		}
+	}
+
+}
