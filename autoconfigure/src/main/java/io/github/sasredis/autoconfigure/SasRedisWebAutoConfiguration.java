@@ -1,7 +1,7 @@
 package io.github.sasredis.autoconfigure;
 
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
-import io.github.sasredis.web.AuthorizationStoreUnavailableFilter;
+import io.github.sasredis.web.OAuth2ErrorResponseFilter;
 import jakarta.servlet.Filter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,9 +15,9 @@ import org.springframework.core.Ordered;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Auto-configuration that makes a servlet authorization server fail closed with a clear answer when Redis is
- * unreachable: registers the {@link AuthorizationStoreUnavailableFilter} in front of Spring Security's filter
- * chain.
+ * Auto-configuration that makes a servlet authorization server answer with an OAuth2 error body, not a 500 page
+ * or a login redirect, when Redis is unreachable (fail closed, 503) or a request body is not valid form encoding
+ * (400): registers the {@link OAuth2ErrorResponseFilter} in front of Spring Security's filter chain.
  */
 @AutoConfiguration(after = SasRedisAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -29,10 +29,10 @@ public final class SasRedisWebAutoConfiguration {
 	static final int FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	@Bean
-	@ConditionalOnMissingBean(name = "authorizationStoreUnavailableFilter")
-	FilterRegistrationBean<AuthorizationStoreUnavailableFilter> authorizationStoreUnavailableFilter() {
-		FilterRegistrationBean<AuthorizationStoreUnavailableFilter> registration = new FilterRegistrationBean<>(
-				new AuthorizationStoreUnavailableFilter());
+	@ConditionalOnMissingBean(name = "oauth2ErrorResponseFilter")
+	FilterRegistrationBean<OAuth2ErrorResponseFilter> oauth2ErrorResponseFilter() {
+		FilterRegistrationBean<OAuth2ErrorResponseFilter> registration = new FilterRegistrationBean<>(
+				new OAuth2ErrorResponseFilter());
 		registration.setOrder(FILTER_ORDER);
 		return registration;
 	}

@@ -191,7 +191,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			return null;
 		}
 		if (lookup.kind() == Lookup.ROTATED_OUT) {
-			return TokenKind.REFRESH_TOKEN.matches(tokenType) ? onRotatedOut(token, digest, lookup) : null;
+			// reuse is a rotated-out token presented as a refresh token (the refresh grant, or revocation with that
+			// hint); introspection (any type) only learns that the token is not active
+			return OAuth2TokenType.REFRESH_TOKEN.equals(tokenType) ? onRotatedOut(token, digest, lookup) : null;
 		}
 		TokenKind kind = TokenKind.ofCode(String.valueOf(lookup.kind()));
 		if (kind == null || !kind.matches(tokenType)) {
@@ -222,9 +224,14 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), null, null, Map.of());
 		OAuth2Authorization authorization = stored.authorization();
 		String userId = authorization.getPrincipalName();
-		List<Boolean> live = removeAll(userId, List.of(authorization.getId()));
+		Removed removed = removeAll(userId, List.of(authorization.getId())).get(0);
+		if (!removed.existed()) {
+			// another request presenting a rotated-out token revoked the grant first: one event per revocation
+			return null;
+		}
 		OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization.getRefreshToken();
-		List<RefreshTokenRecord> revoked = (current != null && stored.refreshTokenJti() != null && live.get(0))
+		List<RefreshTokenRecord> revoked = (current != null && stored.refreshTokenJti() != null
+				&& removed.liveRecord())
 				? List.of(recordOf(authorization, stored.refreshTokenJti(), current.getToken(), this.clock.instant()))
 				: List.of();
 		if (logger.isWarnEnabled()) {
@@ -265,23 +272,23 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * lookup keys, which live in other slots, right after).
 	 * @param userId the principal name of the authorizations
 	 * @param authorizationIds their ids
-	 * @return per authorization, whether it still had a live refresh-token record
+	 * @return per authorization, what was removed
 	 */
-	List<Boolean> removeAll(String userId, List<String> authorizationIds) {
+	List<Removed> removeAll(String userId, List<String> authorizationIds) {
 		boolean clustered = this.keys.isClustered();
 		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
 		scriptKeys.add(this.keys.userIndex(userId));
 		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
-		List<?> removed = this.redis.execute(StoreScripts.REMOVE, scriptKeys, Long.toString(this.clock.millis()),
+		List<?> replies = this.redis.execute(StoreScripts.REMOVE, scriptKeys, Long.toString(this.clock.millis()),
 				clustered ? "0" : "1");
-		List<Boolean> live = new ArrayList<>(removed.size());
+		List<Removed> removed = new ArrayList<>(replies.size());
 		List<String> lookups = new ArrayList<>();
-		for (Object entry : removed) {
-			List<?> pair = (List<?>) entry;
-			live.add(!"".equals(pair.get(0)));
-			String ix = String.valueOf(pair.get(1));
+		for (Object entry : replies) {
+			List<?> reply = (List<?>) entry;
+			removed.add(new Removed(asLong(reply.get(2)) == 1, !"".equals(reply.get(0))));
+			String ix = String.valueOf(reply.get(1));
 			if (!ix.isEmpty()) {
-				lookups.addAll(List.of(ix.split("\n")));
+				lookups.addAll(List.of(ix.split("\\n")));
 			}
 		}
 		if (clustered) {
@@ -289,7 +296,16 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			lookups.forEach(this.redis::delete);
 		}
 		this.replicas.await(this.redis, this.keys);
-		return live;
+		return removed;
+	}
+
+	/**
+	 * What removing one authorization found.
+	 *
+	 * @param existed whether the authorization was still there (another request may have removed it first)
+	 * @param liveRecord whether its refresh-token record was still there
+	 */
+	record Removed(boolean existed, boolean liveRecord) {
 	}
 
 	<T> T observe(String operation, Supplier<T> action) {

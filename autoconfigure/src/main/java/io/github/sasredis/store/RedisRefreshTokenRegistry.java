@@ -101,11 +101,11 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 		if (records.isEmpty()) {
 			return records;
 		}
-		List<Boolean> live = this.store.removeAll(userId,
+		List<RedisOAuth2AuthorizationService.Removed> removed = this.store.removeAll(userId,
 				records.stream().map(RefreshTokenRecord::authorizationId).toList());
 		List<RefreshTokenRecord> revoked = new ArrayList<>();
 		for (int i = 0; i < records.size(); i++) {
-			if (live.get(i)) {
+			if (removed.get(i).liveRecord()) {
 				revoked.add(records.get(i));
 			}
 		}

@@ -15,7 +15,6 @@ import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.OAuth2HttpClient;
 import io.github.sasredis.test.OAuth2HttpClient.Response;
 import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -196,7 +195,6 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 	 * {@link #refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenNever5xx()}.
 	 */
 	@Test
-	@Disabled("Tomcat rejects the parameters; the answer is a 302 to /login or Boot's error body, not an OAuth2 one")
 	void refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenOAuth2InvalidRequest() {
 		OAuth2HttpClient client = rotatingClient();
 		List<String> problems = new ArrayList<>();

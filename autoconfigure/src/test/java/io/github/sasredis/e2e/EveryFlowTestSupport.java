@@ -327,8 +327,7 @@ abstract class EveryFlowTestSupport {
 		assertThat(reusing.introspect(reusingIssued.refreshToken()).get("active").asBoolean()).isTrue();
 		checkpoint.after("revocation", secrets);
 
-		// a rotated-out refresh token introspects as inactive (note: the store takes it as reuse and revokes the
-		// device grant it belonged to, see RedisOAuth2AuthorizationService#onRotatedOut)
+		// a rotated-out refresh token introspects as inactive; introspection is not reuse, so the grant is kept
 		assertThat(rotating.introspect(deviceTokens.refreshToken()).get("active").asBoolean()).isFalse();
 		checkpoint.after("rotated-out refresh token introspected", secrets);
 		return secrets;

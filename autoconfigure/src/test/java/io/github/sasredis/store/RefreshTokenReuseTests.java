@@ -104,14 +104,27 @@ class RefreshTokenReuseTests {
 	}
 
 	@Test
-	void findByTokenWhenOtherTokenTypeAskedForRotatedOutTokenThenNullAndGrantKept() {
+	void findByTokenWhenRotatedOutTokenLookedUpAsAnyOtherTypeThenNullAndGrantKept() {
 		OAuth2Authorization issued = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(issued);
 		OAuth2Authorization current = rotate(valueOf(issued, TokenKind.REFRESH_TOKEN));
 		assertThat(service.findByToken(valueOf(issued, TokenKind.REFRESH_TOKEN), OAuth2TokenType.ACCESS_TOKEN))
 			.isNull();
+		// introspection looks up any type: it learns the token is not active, and revokes nothing
+		assertThat(service.findByToken(valueOf(issued, TokenKind.REFRESH_TOKEN), null)).isNull();
 		assertThat(service.findByToken(valueOf(current, TokenKind.REFRESH_TOKEN), null)).isNotNull();
 		assertThat(events).isEmpty();
+	}
+
+	@Test
+	void findByTokenWhenRotatedOutTokenPresentedTwiceThenOneRevocationEvent() {
+		OAuth2Authorization issued = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(issued);
+		rotate(valueOf(issued, TokenKind.REFRESH_TOKEN));
+		String old = valueOf(issued, TokenKind.REFRESH_TOKEN);
+		assertThat(service.findByToken(old, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(service.findByToken(old, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(events).hasSize(1);
 	}
 
 	@Test
