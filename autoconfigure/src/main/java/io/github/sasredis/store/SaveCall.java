@@ -64,9 +64,7 @@ final class SaveCall {
 		RefreshTokenRecord record = null;
 		boolean liveRefreshToken = false;
 		for (TokenKind kind : TokenKind.values()) {
-			Class<? extends OAuth2Token> tokenClass = kind.tokenClass();
-			OAuth2Authorization.Token<? extends OAuth2Token> token = (tokenClass != null)
-					? authorization.getToken(tokenClass) : null;
+			OAuth2Authorization.Token<? extends OAuth2Token> token = kind.tokenIn(authorization);
 			if (token == null) {
 				continue;
 			}

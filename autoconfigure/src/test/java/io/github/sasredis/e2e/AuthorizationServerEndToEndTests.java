@@ -16,6 +16,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -24,17 +25,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * PKCE through the login page, refresh with rotation, RFC 7009 revocation, with the Redis keys checked after each
  * step.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
-		"spring.security.user.name=user", "spring.security.user.password=password",
-		"spring.security.oauth2.authorizationserver.client.test.registration.client-id=test-client",
-		"spring.security.oauth2.authorizationserver.client.test.registration.client-secret={noop}test-secret",
-		"spring.security.oauth2.authorizationserver.client.test.registration.client-authentication-methods=client_secret_basic",
-		"spring.security.oauth2.authorizationserver.client.test.registration.authorization-grant-types=authorization_code,refresh_token",
-		"spring.security.oauth2.authorizationserver.client.test.registration.redirect-uris=http://127.0.0.1:8080/callback",
-		"spring.security.oauth2.authorizationserver.client.test.registration.scopes=openid,read",
-		"spring.security.oauth2.authorizationserver.client.test.require-authorization-consent=false",
-		"spring.security.oauth2.authorizationserver.client.test.token.reuse-refresh-tokens=false" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@TestPropertySource(locations = AuthorizationServerEndToEndTests.SERVER_PROPERTIES)
 class AuthorizationServerEndToEndTests {
+
+	/** The test server's user and client. */
+	static final String SERVER_PROPERTIES = "classpath:e2e/test-authorization-server.properties";
 
 	private final RedisTestClient redis = RedisTestClient.shared();
 

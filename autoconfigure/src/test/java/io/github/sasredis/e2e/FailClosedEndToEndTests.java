@@ -15,6 +15,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,17 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = AuthorizationServerEndToEndTests.TestAuthorizationServer.class,
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.security.user.name=user", "spring.security.user.password=password",
-				"spring.security.oauth2.authorizationserver.client.test.registration.client-id=test-client",
-				"spring.security.oauth2.authorizationserver.client.test.registration.client-secret={noop}test-secret",
-				"spring.security.oauth2.authorizationserver.client.test.registration.client-authentication-methods=client_secret_basic",
-				"spring.security.oauth2.authorizationserver.client.test.registration.authorization-grant-types=authorization_code,refresh_token",
-				"spring.security.oauth2.authorizationserver.client.test.registration.redirect-uris=http://127.0.0.1:8080/callback",
-				"spring.security.oauth2.authorizationserver.client.test.registration.scopes=openid,read",
-				"spring.security.oauth2.authorizationserver.client.test.require-authorization-consent=false",
-				"spring.security.oauth2.authorizationserver.client.test.token.reuse-refresh-tokens=false",
-				"spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s",
+		properties = { "spring.data.redis.timeout=1s", "spring.data.redis.connect-timeout=1s",
 				"management.endpoints.web.exposure.include=health" })
+@TestPropertySource(locations = AuthorizationServerEndToEndTests.SERVER_PROPERTIES)
 class FailClosedEndToEndTests {
 
 	private static final RedisServerProcess redis = RedisServerProcess.start();

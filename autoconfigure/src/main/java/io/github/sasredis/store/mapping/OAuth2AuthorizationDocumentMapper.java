@@ -109,9 +109,7 @@ public class OAuth2AuthorizationDocumentMapper {
 			tokens.putObject(TokenKind.STATE.code()).put("digest", stateDigest);
 		}
 		for (TokenKind kind : TokenKind.values()) {
-			Class<? extends OAuth2Token> tokenClass = kind.tokenClass();
-			OAuth2Authorization.Token<? extends OAuth2Token> token = (tokenClass != null)
-					? authorization.getToken(tokenClass) : null;
+			OAuth2Authorization.Token<? extends OAuth2Token> token = kind.tokenIn(authorization);
 			if (token == null) {
 				continue;
 			}

@@ -10,6 +10,7 @@ import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.core.OAuth2UserCode;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
@@ -67,6 +68,15 @@ public enum TokenKind {
 	 */
 	public @Nullable Class<? extends OAuth2Token> tokenClass() {
 		return this.tokenClass;
+	}
+
+	/**
+	 * Returns the token of this kind an authorization holds.
+	 * @param authorization the authorization
+	 * @return the token, or {@code null} when it holds none (always for {@link #STATE}, an attribute)
+	 */
+	public OAuth2Authorization.@Nullable Token<? extends OAuth2Token> tokenIn(OAuth2Authorization authorization) {
+		return (this.tokenClass != null) ? authorization.getToken(this.tokenClass) : null;
 	}
 
 	/**
