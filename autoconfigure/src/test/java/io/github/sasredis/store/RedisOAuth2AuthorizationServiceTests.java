@@ -150,6 +150,24 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void findByTokenWhenLookupLeftBehindByACrashThenTokenUnknown() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String oldRefresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+		String oldAccess = valueOf(authorization, TokenKind.ACCESS_TOKEN);
+		String oldLookupKey = "oauth2:token:" + TokenDigester.sha256().digest(oldAccess);
+		String oldLookup = redis.get(oldLookupKey);
+		service.save(TestAuthorizations.rotate(service.findByToken(oldRefresh, OAuth2TokenType.REFRESH_TOKEN)));
+		assertThat(redis.exists(oldLookupKey)).isFalse();
+		// as if a crash had left the old access token's lookup behind: it names an authorization that exists but
+		// no longer holds that digest
+		redis.command("SET", oldLookupKey, oldLookup, "EX", "600");
+		assertThat(service.findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN)).isNull();
+		assertThat(service.findByToken(oldAccess, null)).isNull();
+		assertThat(service.findById(authorization.getId())).isNotNull();
+	}
+
+	@Test
 	void saveWhenRecordDeletedExternallyThenNotRecreated() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
