@@ -229,6 +229,23 @@ class RedisOAuth2AuthorizationServiceTests {
 		assertThat(counter.countDuring(() -> service.remove(authorization))).isEqualTo(1);
 	}
 
+	@Test
+	void roundTripsWhenRegistryUsedThenListTwoRevokeOneTwoRevokeAllThree() {
+		for (int i = 0; i < 3; i++) {
+			service.save(TestAuthorizations.authorizationCodeGrant("alice"));
+		}
+		registry.findByUser("warm");
+		registry.revokeAll("warm", RevocationCause.OPS);
+		String jti = registry.findByUser("alice").get(0).jti();
+		Map<String, Long> before = redis.commandStats();
+		assertThat(counter.countDuring(() -> registry.findByUser("alice"))).isEqualTo(2);
+		assertThat(counter.countDuring(() -> registry.revoke("alice", jti, RevocationCause.OPS))).isEqualTo(2);
+		assertThat(counter.countDuring(() -> registry.revokeAll("alice", RevocationCause.OPS))).isEqualTo(3);
+		Map<String, Long> after = redis.commandStats();
+		assertThat(after.getOrDefault("scan", 0L)).isEqualTo(before.getOrDefault("scan", 0L));
+		assertThat(after.getOrDefault("keys", 0L)).isEqualTo(before.getOrDefault("keys", 0L));
+	}
+
 	static List<String> awkwardNames() {
 		return OAuth2AuthorizationServiceContractTests.AWKWARD_NAMES;
 	}
