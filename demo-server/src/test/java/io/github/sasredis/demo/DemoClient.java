@@ -1,27 +1,20 @@
 package io.github.sasredis.demo;
 
 import java.io.IOException;
-import java.net.CookieManager;
-import java.net.CookiePolicy;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.github.sasredis.test.OAuth2HttpClient;
+import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,11 +36,7 @@ public final class DemoClient {
 	/** Its redirect URI. */
 	public static final String REDIRECT_URI = "http://127.0.0.1:8080/login/oauth2/code/demo-client";
 
-	private static final Pattern CSRF = Pattern.compile("name=\"_csrf\"[^>]*value=\"([^\"]+)\"");
-
 	private static final JsonMapper json = JsonMapper.builder().build();
-
-	private static final SecureRandom random = new SecureRandom();
 
 	private final String baseUrl;
 
@@ -78,50 +67,11 @@ public final class DemoClient {
 	 * @return the token response
 	 */
 	public Tokens authorizationCodeFlow(String username, String password) {
-		// A browser of its own: the session cookie of one login must not leak into another.
-		HttpClient browser = HttpClient.newBuilder()
-			.followRedirects(HttpClient.Redirect.NEVER)
-			.cookieHandler(new CookieManager(null, CookiePolicy.ACCEPT_ALL))
-			.connectTimeout(Duration.ofSeconds(5))
-			.build();
-		String verifier = randomToken(32);
-		String state = randomToken(16);
-		String authorize = this.baseUrl + "/oauth2/authorize?" + form(Map.of("response_type", "code", "client_id",
-				CLIENT_ID, "scope", "openid profile read", "redirect_uri", REDIRECT_URI, "state", state,
-				"code_challenge", s256(verifier), "code_challenge_method", "S256"));
-
-		HttpResponse<String> toLogin = send(browser, browserGet(authorize));
-		assertThat(toLogin.statusCode()).as("authorization request before login").isEqualTo(302);
-		URI loginPage = location(toLogin);
-		assertThat(loginPage.getPath()).isEqualTo("/login");
-
-		HttpResponse<String> login = send(browser, browserGet(loginPage.toString()));
-		assertThat(login.statusCode()).as("login page").isEqualTo(200);
-		Matcher csrf = CSRF.matcher(login.body());
-		assertThat(csrf.find()).as("login page has a _csrf hidden input").isTrue();
-
-		HttpResponse<String> loggedIn = send(browser,
-				HttpRequest.newBuilder(loginPage)
-					.header("Content-Type", "application/x-www-form-urlencoded")
-					.header("Accept", "text/html")
-					.POST(HttpRequest.BodyPublishers.ofString(
-							form(Map.of("username", username, "password", password, "_csrf", csrf.group(1)))))
-					.build());
-		assertThat(loggedIn.statusCode()).as("login form post").isEqualTo(302);
-		URI back = location(loggedIn);
-		assertThat(back.getPath()).as("after login, back to the authorization endpoint").isEqualTo("/oauth2/authorize");
-
-		HttpResponse<String> toClient = send(browser, browserGet(back.toString()));
-		assertThat(toClient.statusCode()).as("authorization request after login").isEqualTo(302);
-		URI redirect = location(toClient);
-		assertThat(redirect.toString()).as("redirect to the client, no consent screen").startsWith(REDIRECT_URI + "?");
-		Map<String, String> params = query(redirect);
-		assertThat(params).containsEntry("state", state).containsKey("code");
-
-		HttpResponse<String> token = tokenRequest(Map.of("grant_type", "authorization_code", "code",
-				params.get("code"), "redirect_uri", REDIRECT_URI, "code_verifier", verifier));
-		assertThat(token.statusCode()).as("code exchange: %s", token.body()).isEqualTo(200);
-		return Tokens.of(token);
+		// a browser of its own (OAuth2HttpClient keeps its own cookies): one login's session must not leak into another
+		TokenResponse token = new OAuth2HttpClient(this.baseUrl, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI)
+			.authorizationCodeFlow(username, password, "openid profile read");
+		return new Tokens(token.accessToken(), token.refreshToken(), token.idToken(),
+				token.json().get("expires_in").asLong());
 	}
 
 	/**
@@ -237,10 +187,6 @@ public final class DemoClient {
 			.build());
 	}
 
-	private static HttpRequest browserGet(String uri) {
-		return HttpRequest.newBuilder(URI.create(uri)).header("Accept", "text/html").GET().build();
-	}
-
 	private static HttpResponse<String> send(HttpClient client, HttpRequest request) {
 		try {
 			return client.send(request, HttpResponse.BodyHandlers.ofString());
@@ -254,11 +200,6 @@ public final class DemoClient {
 		}
 	}
 
-	private static URI location(HttpResponse<String> response) {
-		String location = response.headers().firstValue("Location").orElseThrow();
-		return response.uri().resolve(location);
-	}
-
 	/**
 	 * Parses a JSON object.
 	 * @param body the JSON text
@@ -267,15 +208,6 @@ public final class DemoClient {
 	@SuppressWarnings("unchecked")
 	public static Map<String, Object> parse(String body) {
 		return json.readValue(body, Map.class);
-	}
-
-	private static Map<String, String> query(URI uri) {
-		Map<String, String> params = new LinkedHashMap<>();
-		for (String pair : uri.getRawQuery().split("&")) {
-			int eq = pair.indexOf('=');
-			params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
-		}
-		return params;
 	}
 
 	private static String form(Map<String, String> parameters) {
@@ -289,29 +221,9 @@ public final class DemoClient {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
-	private static String decode(String value) {
-		return URLDecoder.decode(value, StandardCharsets.UTF_8);
-	}
-
 	private static String basicAuth(String username, String password) {
 		return "Basic " + Base64.getEncoder()
 			.encodeToString((encode(username) + ":" + encode(password)).getBytes(StandardCharsets.UTF_8));
-	}
-
-	private static String randomToken(int bytes) {
-		byte[] value = new byte[bytes];
-		random.nextBytes(value);
-		return Base64.getUrlEncoder().withoutPadding().encodeToString(value);
-	}
-
-	private static String s256(String verifier) {
-		try {
-			byte[] digest = MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
-			return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**
