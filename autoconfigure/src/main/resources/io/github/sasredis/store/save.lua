@@ -65,7 +65,10 @@ if apply then
     redis.call('SET', rotatedKey, ARGV[12], 'PXAT', rotatedUntil)
   end
   for i = 1, n do
-    redis.call('SET', lookupKeys[i], ARGV[13 + 2 * i], 'PX', ARGV[14 + 2 * i])
+    -- a lookup the authorization already owned keeps its value and expiry: only new secrets are written
+    if not oldSet[lookupKeys[i]] then
+      redis.call('SET', lookupKeys[i], ARGV[13 + 2 * i], 'PX', ARGV[14 + 2 * i])
+    end
   end
 end
 

@@ -230,6 +230,18 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void saveWhenRotatedThenOnlyNewSecretsWritten() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
+		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
+		long before = redis.commandStats().getOrDefault("set", 0L);
+		service.save(rotated);
+		// new access and refresh lookups, the new record, the rotated-out marker; code and ID token lookups stay
+		assertThat(redis.commandStats().getOrDefault("set", 0L) - before).isEqualTo(4);
+	}
+
+	@Test
 	void roundTripsWhenRegistryUsedThenListTwoRevokeOneTwoRevokeAllThree() {
 		for (int i = 0; i < 3; i++) {
 			service.save(TestAuthorizations.authorizationCodeGrant("alice"));
