@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import org.springframework.util.FileSystemUtils;
+
 /**
  * A master, a replica and three sentinels, all {@code redis-server} processes the tests start on free ports of
  * 127.0.0.1, to show the store keeps serving through a failover.
@@ -28,6 +30,8 @@ public final class RedisSentinelSetup implements AutoCloseable {
 	private final List<Process> sentinels;
 
 	private final List<Integer> sentinelPorts;
+
+	private final List<Path> directories = new ArrayList<>();
 
 	private RedisSentinelSetup(RedisServerProcess master, RedisServerProcess replica, List<Process> sentinels,
 			List<Integer> sentinelPorts) {
@@ -53,6 +57,7 @@ public final class RedisSentinelSetup implements AutoCloseable {
 			for (int i = 0; i < 3; i++) {
 				int port = freePort();
 				Path directory = Files.createTempDirectory("redis-sentinel-");
+				setup.directories.add(directory);
 				Path config = directory.resolve("sentinel.conf");
 				Files.writeString(config, String.join("\n", "port " + port, "bind 127.0.0.1", "protected-mode no",
 						"dir " + directory, "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
@@ -157,6 +162,9 @@ public final class RedisSentinelSetup implements AutoCloseable {
 		}
 		this.replica.stop();
 		this.master.stop();
+		for (Path directory : this.directories) {
+			FileSystemUtils.deleteRecursively(directory.toFile());
+		}
 	}
 
 	private static void await(String what, Duration timeout, BooleanSupplier condition) {
