@@ -10,7 +10,9 @@ import org.springframework.util.Assert;
  * <p>
  * In the cluster layout every key of one user carries the hash tag {@code {<user id>}}, so that the keys one
  * script touches share a hash slot: {@code <refresh prefix>:{<user id>}:<jti>},
- * {@code <namespace>:authorization:{<user id>}:<id>}, {@code <namespace>:user_refresh_tokens:{<user id>}}. Lookup
+ * {@code <namespace>:authorization:{<user id>}:<id>}, {@code <namespace>:user_refresh_tokens:{<user id>}}; a user
+ * id that starts with a closing brace or a backslash is written with a leading backslash inside the tag, since
+ * Redis would otherwise see an empty hash tag. Lookup
  * keys ({@code <namespace>:token:<digest>}) and {@code <namespace>:authorization_id:<id>} (for
  * {@code findById}) live in slots of their own and are written after the user's script.
  */
@@ -112,8 +114,14 @@ public final class RedisKeys {
 		return this.clustered;
 	}
 
+	/**
+	 * Redis hashes only what lies between the first '{' and the first '}' after it; a user id that starts with
+	 * '}' would leave that empty and spread the user's keys over several slots. Such ids (and, to keep the
+	 * names one-to-one, ids that start with the escape itself) get a leading backslash.
+	 */
 	private static String tag(String userId) {
-		return "{" + userId + "}";
+		boolean escape = userId.isEmpty() || userId.charAt(0) == '}' || userId.charAt(0) == '\\';
+		return escape ? "{\\" + userId + "}" : "{" + userId + "}";
 	}
 
 	/**

@@ -17,6 +17,9 @@ import org.springframework.util.Assert;
  */
 public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 
+	/** Longest jti looked up; the store's own are 22 characters. */
+	private static final int MAX_JTI_LENGTH = 64;
+
 	private final RedisOAuth2AuthorizationService store;
 
 	/**
@@ -91,9 +94,34 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 		return records;
 	}
 
+	/**
+	 * Reads one record. A jti is base64url: anything else (a {@code :} above all, which would make
+	 * {@code <prefix>:a:b:<jti>} name user {@code a:b}'s record when asked for user {@code a}) names no token,
+	 * and a record is only returned to the user it belongs to.
+	 */
 	private Optional<RefreshTokenRecord> find(String userId, String jti) {
+		if (!isWellFormedJti(jti)) {
+			return Optional.empty();
+		}
 		String value = this.store.getRedis().opsForValue().get(this.store.getKeys().refreshTokenRecord(userId, jti));
-		return Optional.ofNullable(value).map(this.store.getRecordMapper()::read);
+		return Optional.ofNullable(value)
+			.map(this.store.getRecordMapper()::read)
+			.filter((record) -> record.userId().equals(userId) && record.jti().equals(jti));
+	}
+
+	private static boolean isWellFormedJti(String jti) {
+		if (jti.length() > MAX_JTI_LENGTH) {
+			return false;
+		}
+		for (int i = 0; i < jti.length(); i++) {
+			char c = jti.charAt(i);
+			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
+					|| c == '_';
+			if (!base64url) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private List<RefreshTokenRecord> removeAll(String userId) {

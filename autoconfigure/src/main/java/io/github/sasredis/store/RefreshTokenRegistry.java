@@ -22,7 +22,7 @@ public interface RefreshTokenRegistry {
 	 * Returns one refresh token record of a user.
 	 * @param userId the principal name
 	 * @param jti the token's identifier
-	 * @return the record, or empty when that user has no such token
+	 * @return the record, or empty when that user has no such token (a jti that is not base64url names none)
 	 */
 	Optional<RefreshTokenRecord> findByUserAndJti(String userId, String jti);
 

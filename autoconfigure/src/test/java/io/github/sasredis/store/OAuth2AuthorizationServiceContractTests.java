@@ -28,7 +28,7 @@ abstract class OAuth2AuthorizationServiceContractTests {
 
 	/** Principal names that are data, not patterns. */
 	static final List<String> AWKWARD_NAMES = List.of("user", "u*", "*", "?ser", "[u]ser", "us\\er", "a:b:c",
-			"with space", "ünïcødé 用户", "x".repeat(1024));
+			"with space", "ünïcødé 用户", "x".repeat(1024), "}x", "{u}ser", "\\}", "\\", "a}b{c");
 
 	abstract OAuth2AuthorizationService service();
 

@@ -112,6 +112,38 @@ class RedisClusterTests {
 	}
 
 	@Test
+	void registryWhenPrincipalNamesAreAwkwardThenEachUserInOneSlotAndOnlyItsOwnTokens() {
+		List<String> names = OAuth2AuthorizationServiceContractTests.AWKWARD_NAMES;
+		for (String name : names) {
+			service.save(TestAuthorizations.authorizationCodeGrant(name));
+			service.save(TestAuthorizations.authorizationCodeGrant(name));
+		}
+		for (String name : names) {
+			List<RefreshTokenRecord> records = registry.findByUser(name);
+			assertThat(records).as("tokens of %s", name)
+				.hasSize(2)
+				.allSatisfy((record) -> assertThat(record.userId()).isEqualTo(name));
+		}
+		RedisKeys keys = new RedisKeys(RedisKeys.DEFAULT_NAMESPACE, RedisKeys.DEFAULT_REFRESH_TOKEN_PREFIX, true);
+		for (String name : List.of("}x", "\\}", "\\")) {
+			RefreshTokenRecord record = registry.findByUser(name).get(0);
+			String recordKey = keys.refreshTokenRecord(name, record.jti());
+			long slot = (Long) cluster.commandOnNodeOf(recordKey, "CLUSTER", "KEYSLOT", recordKey);
+			assertThat((Long) cluster.commandOnNodeOf(recordKey, "CLUSTER", "KEYSLOT", keys.userIndex(name)))
+				.as("index of %s", name)
+				.isEqualTo(slot);
+			assertThat((Long) cluster.commandOnNodeOf(recordKey, "CLUSTER", "KEYSLOT",
+					keys.authorization(name, record.authorizationId())))
+				.as("authorization of %s", name)
+				.isEqualTo(slot);
+		}
+		assertThat(registry.revokeAll("}x", RevocationCause.OPS)).hasSize(2);
+		for (String name : names) {
+			assertThat(registry.findByUser(name)).as("tokens of %s", name).hasSize(name.equals("}x") ? 0 : 2);
+		}
+	}
+
+	@Test
 	void removeWhenClusterLayoutThenNoKeyLeft() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);

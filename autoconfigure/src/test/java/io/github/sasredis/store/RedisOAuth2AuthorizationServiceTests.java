@@ -150,6 +150,20 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void findByTokenWhenRecordExpiredThenRefreshTokenUnknown() throws InterruptedException {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String refresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+		assertThat(redis.command("PEXPIRE", recordKey(authorization), "20")).isEqualTo(1L);
+		Thread.sleep(100);
+		assertThat(redis.exists(recordKey(authorization))).as("record expired by Redis").isFalse();
+		assertThat(service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(service.findByToken(refresh, null)).isNull();
+		assertThat(service.findByToken(valueOf(authorization, TokenKind.ACCESS_TOKEN), null))
+			.as("the grant's other tokens are still found").isNotNull();
+	}
+
+	@Test
 	void findByTokenWhenLookupLeftBehindByACrashThenTokenUnknown() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
@@ -308,6 +322,22 @@ class RedisOAuth2AuthorizationServiceTests {
 			assertThat(event.getJtis()).containsExactly(jtiOf(first));
 		});
 		assertThat(redis.scanAllKeys()).noneMatch((key) -> key.contains(first.getId()));
+	}
+
+	@Test
+	void registryWhenJtiCarriesTheRestOfAnotherUsersNameThenNothingFoundOrRevoked() {
+		OAuth2Authorization othersGrant = TestAuthorizations.authorizationCodeGrant("a:b");
+		service.save(othersGrant);
+		service.save(TestAuthorizations.authorizationCodeGrant("a"));
+		String sneakyJti = "b:" + jtiOf(othersGrant);
+		assertThat(redis.exists("refresh_token:a:" + sneakyJti)).as("the key user a's lookup would name").isTrue();
+		assertThat(registry.findByUserAndJti("a", sneakyJti)).isEmpty();
+		assertThat(registry.revoke("a", sneakyJti, RevocationCause.OPS)).isEmpty();
+		assertThat(service.findByToken(valueOf(othersGrant, TokenKind.REFRESH_TOKEN), OAuth2TokenType.REFRESH_TOKEN))
+			.as("user a:b's grant").isNotNull();
+		assertThat(registry.findByUser("a:b")).extracting(RefreshTokenRecord::jti).containsExactly(jtiOf(othersGrant));
+		assertThat(registry.findByUser("a")).hasSize(1);
+		assertThat(events).isEmpty();
 	}
 
 	@Test
