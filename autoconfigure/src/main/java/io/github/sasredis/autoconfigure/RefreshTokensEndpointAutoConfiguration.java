@@ -19,10 +19,12 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = SasRedisRegistryAutoConfiguration.class)
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnAvailableEndpoint(RefreshTokensEndpoint.class)
 public final class RefreshTokensEndpointAutoConfiguration {
 
+	// on the method, not the class: the class-level class condition then skips this class before the endpoint
+	// condition (an Actuator class) has to be loaded, also where no auto-configuration metadata filters it first
 	@Bean
+	@ConditionalOnAvailableEndpoint(RefreshTokensEndpoint.class)
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(RefreshTokenRegistry.class)
 	RefreshTokensEndpoint refreshTokensEndpoint(RefreshTokenRegistry registry) {

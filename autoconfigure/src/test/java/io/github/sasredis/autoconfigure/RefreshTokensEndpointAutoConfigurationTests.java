@@ -5,7 +5,6 @@ import io.github.sasredis.store.RefreshTokenRegistry;
 import io.github.sasredis.test.SharedRedis;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -62,7 +61,9 @@ class RefreshTokensEndpointAutoConfigurationTests {
 
 	@Test
 	void runWhenActuatorIsNotOnClassPathShouldNotRegisterEndpoint() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(Endpoint.class))
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.boot.actuate"))
+			.withConfiguration(AutoConfigurations.of(SasRedisMetricsAutoConfiguration.class,
+					SasRedisAuditAutoConfiguration.class, SasRedisWebAutoConfiguration.class))
 			.withPropertyValues("management.endpoints.web.exposure.include=refreshtokens")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();

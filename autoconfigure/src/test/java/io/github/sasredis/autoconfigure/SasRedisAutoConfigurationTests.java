@@ -4,8 +4,10 @@ import java.security.Principal;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.github.sasredis.store.AuthorizationStoreUnavailableException;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.RefreshTokenRegistry;
+import io.github.sasredis.store.TestAuthorizations;
 import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.RedisCluster;
 import io.github.sasredis.test.RedisTestClient;
@@ -23,10 +25,12 @@ import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * When the store is auto-configured, when it backs off, and how its properties bind.
@@ -124,6 +128,53 @@ class SasRedisAutoConfigurationTests {
 				assertThat(this.redis.exists("authz:authorization:" + authorization.getId())).isTrue();
 				assertThat(service.findByToken(refresh, null)).isNotNull();
 			});
+	}
+
+	@Test
+	void runWhenKeyLayoutAndRotationGracePeriodSetShouldApplyThem() {
+		this.contextRunner.withPropertyValues("sas-redis.key-layout=cluster", "sas-redis.rotation-grace-period=1m")
+			.run((context) -> {
+				SasRedisProperties properties = context.getBean(SasRedisProperties.class);
+				assertThat(properties.getKeyLayout()).isEqualTo(SasRedisProperties.KeyLayout.CLUSTER);
+				assertThat(properties.getRotationGracePeriod()).isEqualTo(Duration.ofMinutes(1));
+				OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+				OAuth2Authorization first = TestAuthorizations.authorizationCodeGrant("alice");
+				service.save(first);
+				String firstRefresh = first.getRefreshToken().getToken().getTokenValue();
+				TokenDigester digester = TokenDigester.sha256();
+				assertThat(this.redis.exists("refresh_token:{alice}:" + digester.jti(digester.digest(firstRefresh))))
+					.as("cluster layout: the user id as hash tag")
+					.isTrue();
+				service.save(TestAuthorizations
+					.rotate(service.findByToken(firstRefresh, OAuth2TokenType.REFRESH_TOKEN)));
+				assertThat(service.findByToken(firstRefresh, OAuth2TokenType.REFRESH_TOKEN))
+					.as("the predecessor within the grace period is accepted, not taken as reuse")
+					.isNotNull();
+			});
+	}
+
+	@Test
+	void runWhenReplicasToAwaitSetShouldWaitForThemAndFailClosedWithoutThem() {
+		this.contextRunner.withPropertyValues("sas-redis.replicas-to-await=1", "sas-redis.replica-timeout=150ms")
+			.run((context) -> {
+				SasRedisProperties properties = context.getBean(SasRedisProperties.class);
+				assertThat(properties.getReplicasToAwait()).isEqualTo(1);
+				assertThat(properties.getReplicaTimeout()).isEqualTo(Duration.ofMillis(150));
+				OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+				assertThatExceptionOfType(AuthorizationStoreUnavailableException.class)
+					.isThrownBy(() -> service.save(TestAuthorizations.authorizationCodeGrant("alice")))
+					.withMessageContaining("0 of 1 Redis replicas");
+			});
+	}
+
+	@Test
+	void runWhenReplicasToAwaitSetWithClusterKeyLayoutShouldFailToStart() {
+		this.contextRunner.withPropertyValues("sas-redis.replicas-to-await=1", "sas-redis.key-layout=cluster")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("sas-redis.replicas-to-await is not supported with Redis Cluster"));
 	}
 
 	@Test
