@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.sasredis.store.RefreshTokenRecord;
 import io.github.sasredis.store.RefreshTokenRegistry;
 import io.github.sasredis.store.RevocationCause;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -26,6 +27,8 @@ import org.springframework.util.Assert;
  * token, {@code 400} for a malformed jti);</li>
  * <li>{@code DELETE /actuator/refreshtokens/{user}}: revokes all of them.</li>
  * </ul>
+ * The same with the user as a query parameter, for names a path segment cannot carry:
+ * {@code GET /actuator/refreshtokens?user=...}, {@code DELETE /actuator/refreshtokens?user=...[&jti=...]}.
  * Revoking removes the whole grant (its access token too) through the {@link RefreshTokenRegistry}, with cause
  * {@link RevocationCause#OPS}, and answers after Redis has acknowledged. Responses carry jtis and metadata, never
  * a token value or digest. {@code user} is the exact principal name: no character in it has a special meaning.
@@ -61,6 +64,32 @@ public class RefreshTokensEndpoint {
 			.map(RefreshTokenDescriptor::of)
 			.toList();
 		return new RefreshTokensDescriptor(user, tokens);
+	}
+
+	/**
+	 * Lists a user's live refresh tokens, the user given as the query parameter {@code user}: for names a URL path
+	 * segment cannot carry ({@code \}, {@code /}, {@code %}, {@code ;}, {@code .}, {@code ..}).
+	 * @param user the principal name
+	 * @return the tokens, oldest first; an empty list when the user has none
+	 */
+	@ReadOperation
+	public RefreshTokensDescriptor refreshTokensOfUser(String user) {
+		return refreshTokens(user);
+	}
+
+	/**
+	 * Revokes a user's refresh tokens, the user (and a jti) given as query parameters: {@code ?user=<name>}
+	 * revokes all of them, {@code ?user=<name>&jti=<jti>} one. For names a URL path segment cannot carry.
+	 * @param user the principal name
+	 * @param jti the token's jti, or {@code null} for all of the user's tokens
+	 * @return as {@link #revokeRefreshToken} or {@link #revokeRefreshTokens}
+	 */
+	@DeleteOperation
+	public WebEndpointResponse<RevokedDescriptor> revokeRefreshTokensOfUser(String user, @Nullable String jti) {
+		if (jti == null) {
+			return new WebEndpointResponse<>(revokeRefreshTokens(user));
+		}
+		return revokeRefreshToken(user, jti);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.github.sasredis.actuate.endpoint;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code {user}} over real HTTP is one exact principal name: characters that are patterns to Redis
  * ({@code * ? [ ]}) or separators in key names ({@code :}) match nothing but themselves, however the path segment
  * is encoded. Names that the servlet container or Spring Security's {@code StrictHttpFirewall} refuse in a path
- * ({@code \ / % ; .}) are answered 400 before the endpoint, and touch nobody's tokens.
+ * ({@code \ / % ; .}) are answered 400 before the endpoint, and touch nobody's tokens; every name, these too, can
+ * be given as the query parameter {@code user} instead.
  */
 class RefreshTokensEndpointUserNameTests extends RefreshTokensHttpTestSupport {
 
@@ -103,6 +106,57 @@ class RefreshTokensEndpointUserNameTests extends RefreshTokensHttpTestSupport {
 		for (String user : USERS.keySet()) {
 			assertThat(registryIds(user)).as("tokens of %s", user).containsExactlyInAnyOrderElementsOf(idsOf(user));
 		}
+	}
+
+	static Stream<String> everyUser() {
+		return USERS.keySet().stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("everyUser")
+	void refreshTokensWhenUserGivenAsQueryParameterThenAnyNameListsOnlyThatUsersTokens(String user) {
+		Response response = get("/actuator/refreshtokens?user=" + query(user));
+
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(response.json().get("user_id").asString()).isEqualTo(user);
+		assertThat(authorizationIds(response)).containsExactlyInAnyOrderElementsOf(idsOf(user));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("everyUser")
+	void revokeRefreshTokensWhenUserGivenAsQueryParameterThenRevokesOneThenAllOfThatUserOnly(String user) {
+		List<Issued> tokens = this.issued.get(user);
+		String jti = this.registry.findByUser(user).get(0).jti();
+		String otherUsersJti = this.registry.findByUser(user.equals("user") ? "*" : "user").get(0).jti();
+
+		Response notTheirs = delete("/actuator/refreshtokens?user=" + query(user) + "&jti=" + otherUsersJti);
+		Response one = delete("/actuator/refreshtokens?user=" + query(user) + "&jti=" + jti);
+		Response all = delete("/actuator/refreshtokens?user=" + query(user));
+
+		assertThat(notTheirs.status()).isEqualTo(404);
+		assertThat(one.status()).isEqualTo(200);
+		assertThat(one.json().get("revoked").asInt()).isEqualTo(1);
+		assertThat(all.status()).isEqualTo(200);
+		assertThat(all.json().get("revoked").asInt()).isEqualTo(tokens.size() - 1);
+		for (String other : USERS.keySet()) {
+			List<String> expected = other.equals(user) ? List.of() : idsOf(other);
+			assertThat(registryIds(other)).as("tokens of %s", other).containsExactlyInAnyOrderElementsOf(expected);
+		}
+		for (Issued token : tokens) {
+			assertThat(refresh(token.refreshToken()).status()).isEqualTo(400);
+		}
+	}
+
+	@Test
+	void refreshTokensWhenNeitherPathNorQueryNamesAUserThenBadRequest() {
+		assertThat(get("/actuator/refreshtokens").status()).isEqualTo(400);
+		assertThat(delete("/actuator/refreshtokens").status()).isEqualTo(400);
+		assertThat(delete("/actuator/refreshtokens?user=user&jti=" + query("a:b")).status()).isEqualTo(400);
+		assertThat(registryIds("user")).containsExactlyInAnyOrderElementsOf(idsOf("user"));
+	}
+
+	private static String query(String value) {
+		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}
 
 	static Stream<Arguments> names() {
