@@ -63,6 +63,32 @@ class DemoServerEndToEndTests {
 	}
 
 	@Test
+	void authorizationCodeWhenCodeVerifierWrongThenInvalidGrant() {
+		String code = this.client.authorizationCode("user", "password",
+				DemoClient.codeChallenge(DemoClient.newCodeVerifier()));
+
+		assertInvalidGrant(this.client.exchangeCode(code, DemoClient.newCodeVerifier()));
+	}
+
+	@Test
+	void authorizationCodeWhenChallengeSentAndVerifierMissingThenInvalidGrant() {
+		String code = this.client.authorizationCode("user", "password",
+				DemoClient.codeChallenge(DemoClient.newCodeVerifier()));
+
+		assertInvalidGrant(this.client.exchangeCode(code, null));
+	}
+
+	@Test
+	void authorizationCodeWhenNoChallengeSentThenExchangedWithoutVerifier() {
+		// require-proof-key: false, so PKCE is accepted (and then enforced for that code), not required
+		String code = this.client.authorizationCode("user", "password", null);
+
+		Tokens tokens = Tokens.of(this.client.exchangeCode(code, null));
+
+		assertThat(tokens.refreshToken()).isNotBlank();
+	}
+
+	@Test
 	void authorizationCodeWhenIssuedThenRedisHoldsRecordButNoTokenValue() {
 		Tokens tokens = this.client.authorizationCodeFlow("user", "password");
 
