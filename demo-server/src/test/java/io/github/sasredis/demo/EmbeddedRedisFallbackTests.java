@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The demo started with no Redis configured and none answering on the probed port (pointed at a closed one, since
- * this machine may run a Redis on 6379): it starts its own embedded Redis, says so once, and keeps its tokens there.
+ * this machine may run a Redis on 6379): it starts its own embedded, in-memory Redis, says so once, and keeps its
+ * tokens there.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @ExtendWith(OutputCaptureExtension.class)
@@ -61,6 +62,14 @@ class EmbeddedRedisFallbackTests {
 		Tokens refreshed = Tokens.of(client.refresh(tokens.refreshToken()));
 		assertThat(refreshed.refreshToken()).isNotBlank();
 		DemoServerEndToEndTests.assertNotLogged(output, tokens, refreshed);
+	}
+
+	@Test
+	void embeddedRedisWhenStartedThenNothingPersisted() {
+		try (RedisTestClient redis = new RedisTestClient(EmbeddedRedis.HOST, this.embeddedRedis.port())) {
+			assertThat(redis.command("CONFIG", "GET", "save")).isEqualTo(List.of("save", ""));
+			assertThat(redis.command("CONFIG", "GET", "appendonly")).isEqualTo(List.of("appendonly", "no"));
+		}
 	}
 
 	@Test
