@@ -3,12 +3,14 @@ package io.github.sasredis.demo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import io.github.sasredis.demo.DemoClient.Tokens;
 import io.github.sasredis.demo.redis.EmbeddedRedis;
+import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.RedisTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,14 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * tokens there.
  * <p>
  * The same application also shows that the demo's defaults change by property alone, without code: it is started
- * with command-line arguments, as a user would run it, that change the token lifetimes and the users. Sharing this context saves starting another one.
+ * with command-line arguments, as a user would run it, that change the token lifetimes, the users and the access to
+ * the {@code refreshtokens} endpoint. Sharing this context saves starting another one.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, args = {
 		EmbeddedRedisFallbackTests.TOKEN + "access-token-time-to-live=10m",
 		EmbeddedRedisFallbackTests.TOKEN + "refresh-token-time-to-live=2h",
 		// a list is replaced as a whole: every user the test needs is listed again
 		"--demo.users[0].username=user", "--demo.users[0].password=password", "--demo.users[1].username=ops",
-		"--demo.users[1].password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD, "--demo.users[1].roles=OPS" })
+		"--demo.users[1].password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD, "--demo.users[1].roles=OPS",
+		"--management.endpoint.refreshtokens.access=read-only" })
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedRedisFallbackTests {
 
@@ -108,6 +112,23 @@ class EmbeddedRedisFallbackTests {
 	}
 
 	@Test
+	void actuatorRevokeWhenAccessReadOnlyThenRefusedAndTokenKept() {
+		DemoClient client = new DemoClient(this.port);
+		Tokens tokens = client.authorizationCodeFlow("user", "password");
+
+		HttpResponse<String> revokeAll = client.basic("DELETE", "/actuator/refreshtokens/user", "ops", OPS_PASSWORD);
+		HttpResponse<String> revokeOne = client.basic("DELETE", "/actuator/refreshtokens/user/" + jtiOf(tokens),
+				"ops", OPS_PASSWORD);
+
+		// the path of all of a user's tokens also has a read operation (GET): the method is not allowed there
+		assertThat(revokeAll.statusCode()).as("DELETE of all of a user's tokens").isEqualTo(405);
+		// the path of one token has no read operation, so with read-only access it is not mapped at all
+		assertThat(revokeOne.statusCode()).as("DELETE of one token").isEqualTo(404);
+		assertThat(client.introspect(tokens.refreshToken())).containsEntry("active", true);
+		assertThat(Tokens.of(client.refresh(tokens.refreshToken())).refreshToken()).isNotBlank();
+	}
+
+	@Test
 	void startupWhenEmbeddedRedisStartedThenOneWarning(CapturedOutput output) {
 		List<String> warnings = output.getOut()
 			.lines()
@@ -124,6 +145,11 @@ class EmbeddedRedisFallbackTests {
 		long issuedAt = ((Number) introspection.get("iat")).longValue();
 		long expiresAt = ((Number) introspection.get("exp")).longValue();
 		return Duration.ofSeconds(expiresAt - issuedAt);
+	}
+
+	private static String jtiOf(Tokens tokens) {
+		TokenDigester digester = TokenDigester.sha256();
+		return digester.jti(digester.digest(tokens.refreshToken()));
 	}
 
 	static int closedPort() {
