@@ -2,13 +2,18 @@ package io.github.sasredis.demo;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -16,6 +21,8 @@ import java.util.stream.Collectors;
 import io.github.sasredis.test.OAuth2HttpClient;
 import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
 import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.web.util.UriComponentsBuilder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +79,81 @@ public final class DemoClient {
 			.authorizationCodeFlow(username, password, "openid profile read");
 		return new Tokens(token.accessToken(), token.refreshToken(), token.idToken(),
 				token.json().get("expires_in").asLong());
+	}
+
+	/**
+	 * Logs in as a browser would and sends the authorization request, stopping where the browser is sent to the
+	 * client with a code: the code is not exchanged.
+	 * @param username the user to log in
+	 * @param password the password
+	 * @param codeChallenge the PKCE S256 challenge, or {@code null} for a request without PKCE
+	 * @return the authorization code
+	 */
+	public String authorizationCode(String username, String password, String codeChallenge) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put("response_type", "code");
+		parameters.put("client_id", CLIENT_ID);
+		parameters.put("redirect_uri", REDIRECT_URI);
+		parameters.put("scope", "openid read");
+		parameters.put("state", "state-" + System.nanoTime());
+		if (codeChallenge != null) {
+			parameters.put("code_challenge", codeChallenge);
+			parameters.put("code_challenge_method", "S256");
+		}
+		OAuth2HttpClient browser = new OAuth2HttpClient(this.baseUrl, CLIENT_ID, CLIENT_SECRET, REDIRECT_URI);
+		String authorize = this.baseUrl + "/oauth2/authorize?" + form(parameters);
+		OAuth2HttpClient.Response redirect = browser.browseLoggingIn(authorize, username, password);
+		assertThat(redirect.status()).as("authorization answer").isEqualTo(302);
+		assertThat(redirect.location()).as("redirect to the client").startsWith(REDIRECT_URI + "?");
+		String code = UriComponentsBuilder.fromUriString(redirect.location())
+			.build()
+			.getQueryParams()
+			.getFirst("code");
+		assertThat(code).as("code in the redirect").isNotBlank();
+		return URLDecoder.decode(code, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Exchanges an authorization code at the token endpoint with the demo client's credentials.
+	 * @param code the code
+	 * @param codeVerifier the PKCE verifier, or {@code null} to send none
+	 * @return the response
+	 */
+	public HttpResponse<String> exchangeCode(String code, String codeVerifier) {
+		Map<String, String> parameters = new LinkedHashMap<>();
+		parameters.put("grant_type", "authorization_code");
+		parameters.put("code", code);
+		parameters.put("redirect_uri", REDIRECT_URI);
+		if (codeVerifier != null) {
+			parameters.put("code_verifier", codeVerifier);
+		}
+		return tokenRequest(parameters);
+	}
+
+	/**
+	 * Creates a random PKCE code verifier (43 characters).
+	 * @return the verifier
+	 */
+	public static String newCodeVerifier() {
+		byte[] random = new byte[32];
+		new SecureRandom().nextBytes(random);
+		return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+	}
+
+	/**
+	 * Computes the S256 challenge of a PKCE code verifier (RFC 7636).
+	 * @param codeVerifier the verifier
+	 * @return {@code BASE64URL(SHA-256(verifier))}
+	 */
+	public static String codeChallenge(String codeVerifier) {
+		try {
+			byte[] hash = MessageDigest.getInstance("SHA-256")
+				.digest(codeVerifier.getBytes(StandardCharsets.US_ASCII));
+			return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	/**

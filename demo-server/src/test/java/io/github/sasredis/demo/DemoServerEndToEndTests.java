@@ -1,6 +1,8 @@
 package io.github.sasredis.demo;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,49 @@ class DemoServerEndToEndTests {
 		assertThat(tokens.refreshToken()).isNotBlank();
 		assertThat(tokens.idToken()).as("openid scope gives an ID token").isNotBlank();
 		assertThat(tokens.expiresIn()).isBetween(290L, 300L);
+	}
+
+	@Test
+	void authorizationCodeWhenCodeVerifierWrongThenInvalidGrant() {
+		String code = this.client.authorizationCode("user", "password",
+				DemoClient.codeChallenge(DemoClient.newCodeVerifier()));
+
+		assertInvalidGrant(this.client.exchangeCode(code, DemoClient.newCodeVerifier()));
+	}
+
+	@Test
+	void authorizationCodeWhenChallengeSentAndVerifierMissingThenInvalidGrant() {
+		String code = this.client.authorizationCode("user", "password",
+				DemoClient.codeChallenge(DemoClient.newCodeVerifier()));
+
+		assertInvalidGrant(this.client.exchangeCode(code, null));
+	}
+
+	@Test
+	void authorizationCodeWhenNoChallengeSentThenExchangedWithoutVerifier() {
+		// require-proof-key: false, so PKCE is accepted (and then enforced for that code), not required
+		String code = this.client.authorizationCode("user", "password", null);
+
+		Tokens tokens = Tokens.of(this.client.exchangeCode(code, null));
+
+		assertThat(tokens.refreshToken()).isNotBlank();
+	}
+
+	@Test
+	void refreshTokenWhenIssuedThenLivesEightHoursAndRecordExpiresWithIt() {
+		List<String> before = this.client.refreshTokenJtis("user");
+		this.client.authorizationCodeFlow("user", "password");
+
+		Map<String, Object> entry = newEntry(before, this.client.listRefreshTokens("user"));
+
+		Instant createdAt = Instant.parse((String) entry.get("created_at"));
+		Instant expiresAt = Instant.parse((String) entry.get("expires_at"));
+		assertThat(Duration.between(createdAt, expiresAt)).isEqualTo(Duration.ofHours(8));
+		try (RedisTestClient redis = RedisTestClient.shared()) {
+			long ttl = redis.ttl("refresh_token:user:" + entry.get("jti"));
+			long expected = Duration.ofHours(8).plusSeconds(60).toSeconds();
+			assertThat(ttl).as("record TTL: lifetime + 60 s grace").isBetween(expected - 2, expected);
+		}
 	}
 
 	@Test
@@ -232,6 +277,16 @@ class DemoServerEndToEndTests {
 
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(DemoClient.parse(response.body())).containsEntry("status", "UP");
+	}
+
+	@Test
+	void infoWhenAnonymousThenOk() {
+		HttpResponse<String> response = this.client.anonymous("GET", "/actuator/info");
+
+		assertThat(response.statusCode()).isEqualTo(200);
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((value) -> assertThat(value).contains("json"));
+		assertThat(DemoClient.parse(response.body())).isNotNull();
 	}
 
 	@Test

@@ -3,10 +3,14 @@ package io.github.sasredis.demo;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.github.sasredis.demo.DemoClient.Tokens;
 import io.github.sasredis.demo.redis.EmbeddedRedis;
+import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.RedisTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,11 +29,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The demo started with no Redis configured and none answering on the probed port (pointed at a closed one, since
- * this machine may run a Redis on 6379): it starts its own embedded Redis, says so once, and keeps its tokens there.
+ * this machine may run a Redis on 6379): it starts its own embedded, in-memory Redis, says so once, and keeps its
+ * tokens there.
+ * <p>
+ * The same application also shows that the demo's defaults change by property alone, without code: it is started
+ * with command-line arguments, as a user would run it, that change the token lifetimes, the users and the access to
+ * the {@code refreshtokens} endpoint. Sharing this context saves starting another one.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, args = {
+		EmbeddedRedisFallbackTests.TOKEN + "access-token-time-to-live=10m",
+		EmbeddedRedisFallbackTests.TOKEN + "refresh-token-time-to-live=2h",
+		// a list is replaced as a whole: every user the test needs is listed again
+		"--demo.users[0].username=user", "--demo.users[0].password=password", "--demo.users[1].username=ops",
+		"--demo.users[1].password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD, "--demo.users[1].roles=OPS",
+		"--management.endpoint.refreshtokens.access=read-only" })
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedRedisFallbackTests {
+
+	static final String TOKEN = "--spring.security.oauth2.authorizationserver.client.demo-client.token.";
+
+	static final String OPS_PASSWORD = "changed-ops-password";
 
 	@DynamicPropertySource
 	static void noRedis(DynamicPropertyRegistry registry) {
@@ -64,6 +83,52 @@ class EmbeddedRedisFallbackTests {
 	}
 
 	@Test
+	void embeddedRedisWhenStartedThenNothingPersisted() {
+		try (RedisTestClient redis = new RedisTestClient(EmbeddedRedis.HOST, this.embeddedRedis.port())) {
+			assertThat(redis.command("CONFIG", "GET", "save")).isEqualTo(List.of("save", ""));
+			assertThat(redis.command("CONFIG", "GET", "appendonly")).isEqualTo(List.of("appendonly", "no"));
+		}
+	}
+
+	@Test
+	void tokensWhenLifetimesChangedByPropertyThenIssuedWithThem() {
+		DemoClient client = new DemoClient(this.port);
+
+		Tokens tokens = client.authorizationCodeFlow("user", "password");
+
+		assertThat(tokens.expiresIn()).isBetween(590L, 600L);
+		assertThat(lifetime(client.introspect(tokens.accessToken()))).isEqualTo(Duration.ofMinutes(10));
+		assertThat(lifetime(client.introspect(tokens.refreshToken()))).isEqualTo(Duration.ofHours(2));
+	}
+
+	@Test
+	void actuatorWhenOpsPasswordChangedByPropertyThenOnlyNewPasswordAccepted() {
+		DemoClient client = new DemoClient(this.port);
+
+		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "ops", OPS_PASSWORD).statusCode())
+			.isEqualTo(200);
+		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "ops", "ops-password").statusCode())
+			.isEqualTo(401);
+	}
+
+	@Test
+	void actuatorRevokeWhenAccessReadOnlyThenRefusedAndTokenKept() {
+		DemoClient client = new DemoClient(this.port);
+		Tokens tokens = client.authorizationCodeFlow("user", "password");
+
+		HttpResponse<String> revokeAll = client.basic("DELETE", "/actuator/refreshtokens/user", "ops", OPS_PASSWORD);
+		HttpResponse<String> revokeOne = client.basic("DELETE", "/actuator/refreshtokens/user/" + jtiOf(tokens),
+				"ops", OPS_PASSWORD);
+
+		// the path of all of a user's tokens also has a read operation (GET): the method is not allowed there
+		assertThat(revokeAll.statusCode()).as("DELETE of all of a user's tokens").isEqualTo(405);
+		// the path of one token has no read operation, so with read-only access it is not mapped at all
+		assertThat(revokeOne.statusCode()).as("DELETE of one token").isEqualTo(404);
+		assertThat(client.introspect(tokens.refreshToken())).containsEntry("active", true);
+		assertThat(Tokens.of(client.refresh(tokens.refreshToken())).refreshToken()).isNotBlank();
+	}
+
+	@Test
 	void startupWhenEmbeddedRedisStartedThenOneWarning(CapturedOutput output) {
 		List<String> warnings = output.getOut()
 			.lines()
@@ -73,6 +138,18 @@ class EmbeddedRedisFallbackTests {
 		assertThat(warnings).hasSize(1);
 		assertThat(warnings.get(0)).contains("embedded, in-memory Redis on 127.0.0.1:" + this.embeddedRedis.port())
 			.contains("tokens live only as long as this process");
+	}
+
+	private static Duration lifetime(Map<String, Object> introspection) {
+		assertThat(introspection).containsEntry("active", true);
+		long issuedAt = ((Number) introspection.get("iat")).longValue();
+		long expiresAt = ((Number) introspection.get("exp")).longValue();
+		return Duration.ofSeconds(expiresAt - issuedAt);
+	}
+
+	private static String jtiOf(Tokens tokens) {
+		TokenDigester digester = TokenDigester.sha256();
+		return digester.jti(digester.digest(tokens.refreshToken()));
 	}
 
 	static int closedPort() {
