@@ -2,7 +2,9 @@ package io.github.sasredis.demo;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
@@ -16,19 +18,20 @@ import org.springframework.core.io.Resource;
 public class DemoProperties {
 
 	/**
-	 * Users kept in memory (demo only).
+	 * Users kept in memory (demo only), by login name: {@code demo.users.<name>.password}, {@code ...roles}. The
+	 * login name is also the {@code user_id} under which the user's refresh tokens are recorded.
 	 */
-	private List<User> users = new ArrayList<>();
+	private Map<String, User> users = new LinkedHashMap<>();
 
 	private final Jwk jwk = new Jwk();
 
 	private final EmbeddedRedis embeddedRedis = new EmbeddedRedis();
 
-	public List<User> getUsers() {
+	public Map<String, User> getUsers() {
 		return this.users;
 	}
 
-	public void setUsers(List<User> users) {
+	public void setUsers(Map<String, User> users) {
 		this.users = users;
 	}
 
@@ -41,14 +44,9 @@ public class DemoProperties {
 	}
 
 	/**
-	 * One in-memory user of the demo.
+	 * One in-memory user of the demo; its login name is its key under {@code demo.users}.
 	 */
 	public static class User {
-
-		/**
-		 * Login name, also the {@code user_id} under which the user's refresh tokens are recorded.
-		 */
-		private String username;
 
 		/**
 		 * Password, either plain text (demo only) or already encoded with a {@code {id}} prefix such as
@@ -60,14 +58,6 @@ public class DemoProperties {
 		 * Roles without the {@code ROLE_} prefix, for example {@code USER} or {@code OPS}.
 		 */
 		private List<String> roles = new ArrayList<>(List.of("USER"));
-
-		public String getUsername() {
-			return this.username;
-		}
-
-		public void setUsername(String username) {
-			this.username = username;
-		}
 
 		public String getPassword() {
 			return this.password;

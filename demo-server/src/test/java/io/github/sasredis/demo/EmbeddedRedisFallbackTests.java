@@ -39,9 +39,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, args = {
 		EmbeddedRedisFallbackTests.TOKEN + "access-token-time-to-live=10m",
 		EmbeddedRedisFallbackTests.TOKEN + "refresh-token-time-to-live=2h",
-		// a list is replaced as a whole: every user the test needs is listed again
-		"--demo.users[0].username=user", "--demo.users[0].password=password", "--demo.users[1].username=ops",
-		"--demo.users[1].password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD, "--demo.users[1].roles=OPS",
+		// one property changes one user; the others keep their defaults
+		"--demo.users.ops.password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD,
 		"--management.endpoint.refreshtokens.access=read-only" })
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedRedisFallbackTests {
@@ -109,6 +108,9 @@ class EmbeddedRedisFallbackTests {
 			.isEqualTo(200);
 		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "ops", "ops-password").statusCode())
 			.isEqualTo(401);
+		assertThat(client.authorizationCodeFlow("alice", "password").refreshToken())
+			.as("the users not named keep their defaults")
+			.isNotBlank();
 	}
 
 	@Test

@@ -117,15 +117,19 @@ public class SecurityConfiguration {
 	 */
 	@Bean
 	UserDetailsService userDetailsService(DemoProperties properties) {
-		List<UserDetails> users = properties.getUsers().stream().map(SecurityConfiguration::toUserDetails).toList();
+		List<UserDetails> users = properties.getUsers()
+			.entrySet()
+			.stream()
+			.map((entry) -> toUserDetails(entry.getKey(), entry.getValue()))
+			.toList();
 		return new InMemoryUserDetailsManager(users);
 	}
 
-	private static UserDetails toUserDetails(DemoProperties.User user) {
-		Assert.hasText(user.getUsername(), "demo.users[].username must not be empty");
-		Assert.hasText(user.getPassword(), () -> "demo.users[].password of " + user.getUsername() + " is empty");
+	private static UserDetails toUserDetails(String username, DemoProperties.User user) {
+		Assert.hasText(username, "demo.users.<name>: the name must not be empty");
+		Assert.hasText(user.getPassword(), () -> "demo.users." + username + ".password is empty");
 		String password = user.getPassword().startsWith("{") ? user.getPassword() : "{noop}" + user.getPassword();
-		return User.withUsername(user.getUsername())
+		return User.withUsername(username)
 			.password(password)
 			.roles(user.getRoles().toArray(String[]::new))
 			.build();
