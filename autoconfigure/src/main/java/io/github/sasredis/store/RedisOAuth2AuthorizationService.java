@@ -208,6 +208,13 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * A refresh token that was rotated out is presented again. Within the rotation grace period the immediate
 	 * predecessor of the current refresh token is accepted once more; otherwise this is reuse (RFC 9700): the
 	 * whole grant is revoked, since the store cannot tell whether the client or an attacker presented it.
+	 * <p>
+	 * A reuse is logged at WARN with the user id cut for logs ({@link UserIds#forLog}), the client id, the
+	 * authorization id and the jti of the presented token (derived from its digest, so it names the token without
+	 * revealing it), and published as a {@link RefreshTokenRevokedEvent} with cause {@link RevocationCause#REUSE}
+	 * carrying the same in its {@link RefreshTokenRevokedEvent.Reuse} (the user id in full) and the revoked record
+	 * of the current refresh token, if it was still there. Only the request that removed the grant logs and
+	 * publishes.
 	 */
 	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, Lookup lookup) {
 		List<?> found = this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey()));
@@ -234,11 +241,14 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 				&& removed.liveRecord())
 				? List.of(recordOf(authorization, stored.refreshTokenJti(), current.getToken(), this.clock.instant()))
 				: List.of();
+		RefreshTokenRevokedEvent.Reuse reuse = new RefreshTokenRevokedEvent.Reuse(this.digester.jti(digest),
+				clientIdOf(authorization), authorization.getId());
 		if (logger.isWarnEnabled()) {
 			logger.warn("Refresh token reuse detected for user " + UserIds.forLog(userId) + " (client "
-					+ clientIdOf(authorization) + ", authorization " + authorization.getId() + "); grant revoked");
+					+ reuse.clientId() + ", authorization " + reuse.authorizationId() + ", jti " + reuse.jti()
+					+ "); grant revoked");
 		}
-		publish(new RefreshTokenRevokedEvent(this, userId, revoked, RevocationCause.REUSE));
+		publish(new RefreshTokenRevokedEvent(this, userId, revoked, RevocationCause.REUSE, reuse));
 		return null;
 	}
 

@@ -2,18 +2,28 @@ package io.github.sasredis.e2e;
 
 import java.util.List;
 
+import io.github.sasredis.actuate.metrics.RefreshTokenRevocationMetrics;
+import io.github.sasredis.store.RefreshTokenRevokedEvent;
+import io.github.sasredis.store.RevocationCause;
+import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.OAuth2HttpClient;
 import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
 import io.github.sasredis.test.RedisTestClient;
 import io.github.sasredis.test.SharedRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
@@ -23,9 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A real Spring Authorization Server on the starter, over real HTTP and a real Redis: authorization code with
  * PKCE through the login page, refresh with rotation, RFC 7009 revocation, with the Redis keys checked after each
- * step.
+ * step; reuse detection with its event, log line and counter.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(locations = AuthorizationServerEndToEndTests.SERVER_PROPERTIES)
 class AuthorizationServerEndToEndTests {
 
@@ -42,9 +53,16 @@ class AuthorizationServerEndToEndTests {
 		registry.add("spring.data.redis.url", SharedRedis::uri);
 	}
 
+	@Autowired
+	EveryFlowTestServer.RevokedEvents revokedEvents;
+
+	@Autowired
+	MeterRegistry meterRegistry;
+
 	@BeforeEach
 	void flush() {
 		this.redis.flushAll();
+		this.revokedEvents.clear();
 	}
 
 	private OAuth2HttpClient client() {
@@ -94,18 +112,64 @@ class AuthorizationServerEndToEndTests {
 		assertThat(client.revoke(refreshed.refreshToken(), "refresh_token").status()).isEqualTo(200);
 	}
 
+	/**
+	 * Reuse detection as an operator sees it: the event names user, client and the replayed token's jti, the WARN
+	 * line names the jti (and no token or digest), the counter of revoked tokens by cause counts the current token.
+	 */
 	@Test
-	void refreshWhenRotatedOutTokenReplayedThenWholeGrantRevoked() {
+	void refreshWhenRotatedOutTokenReplayedThenWholeGrantRevoked(CapturedOutput output) {
 		OAuth2HttpClient client = client();
 		TokenResponse issued = client.authorizationCodeFlow("user", "password", "openid read");
 		TokenResponse refreshed = client.refresh(issued.refreshToken());
 		assertThat(refreshed.status()).isEqualTo(200);
+		double revokedForReuse = revokedForReuse();
+		assertThat(this.revokedEvents.all()).isEmpty();
 		TokenResponse replayed = client.refresh(issued.refreshToken());
 		assertThat(replayed.status()).isEqualTo(400);
 		assertThat(replayed.error()).isEqualTo("invalid_grant");
 		assertThat(client.refresh(refreshed.refreshToken()).error()).isEqualTo("invalid_grant");
 		assertThat(client.introspect(refreshed.accessToken()).get("active").asBoolean()).isFalse();
 		assertThat(recordKeys()).isEmpty();
+
+		String replayedJti = jtiOf(issued.refreshToken());
+		RefreshTokenRevokedEvent event = this.revokedEvents.all().get(0);
+		assertThat(this.revokedEvents.all()).as("one event for the one revocation").hasSize(1);
+		assertThat(event.getCause()).isEqualTo(RevocationCause.REUSE);
+		assertThat(event.getUserId()).isEqualTo("user");
+		assertThat(event.getReuse()).isNotNull();
+		assertThat(event.getReuse().jti()).isEqualTo(replayedJti);
+		assertThat(event.getReuse().clientId()).isEqualTo("test-client");
+		assertThat(event.getJtis()).as("the current token, revoked with the grant")
+			.containsExactly(jtiOf(refreshed.refreshToken()));
+		assertThat(event.getRecords()).singleElement().satisfies((record) -> {
+			assertThat(record.userId()).isEqualTo("user");
+			assertThat(record.clientId()).isEqualTo("test-client");
+		});
+
+		List<String> warnings = output.getAll()
+			.lines()
+			.filter((line) -> line.contains("Refresh token reuse detected"))
+			.toList();
+		assertThat(warnings).singleElement()
+			.satisfies((line) -> assertThat(line).contains(" WARN ",
+					"Refresh token reuse detected for user user... (client test-client, authorization "
+							+ event.getReuse().authorizationId() + ", jti " + replayedJti + "); grant revoked"));
+		TokenDigester digester = TokenDigester.sha256();
+		for (String secret : List.of(issued.refreshToken(), refreshed.refreshToken(), refreshed.accessToken())) {
+			assertThat(output.getAll()).doesNotContain(secret, digester.digest(secret));
+		}
+
+		assertThat(revokedForReuse()).as("sas.redis.refresh_tokens.revoked{cause=reuse}")
+			.isEqualTo(revokedForReuse + 1);
+	}
+
+	private double revokedForReuse() {
+		return this.meterRegistry.get(RefreshTokenRevocationMetrics.REVOKED).tag("cause", "reuse").counter().count();
+	}
+
+	private static String jtiOf(String refreshToken) {
+		TokenDigester digester = TokenDigester.sha256();
+		return digester.jti(digester.digest(refreshToken));
 	}
 
 	@Test
@@ -118,9 +182,17 @@ class AuthorizationServerEndToEndTests {
 		assertThat(refused.error()).isEqualTo("invalid_grant");
 	}
 
+	/**
+	 * Boot's auto-configuration and the starter, plus a collector of {@link RefreshTokenRevokedEvent}s.
+	 */
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
 	static class TestAuthorizationServer {
+
+		@Bean
+		EveryFlowTestServer.RevokedEvents revokedEvents() {
+			return new EveryFlowTestServer.RevokedEvents();
+		}
 
 	}
 

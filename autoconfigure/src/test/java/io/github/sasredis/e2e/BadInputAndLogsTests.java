@@ -7,9 +7,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.test.OAuth2HttpClient;
@@ -17,6 +20,7 @@ import io.github.sasredis.test.OAuth2HttpClient.Response;
 import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.logging.LogLevel;
@@ -33,16 +37,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  * never a 5xx. Refresh answers 400 with an OAuth2 error body; introspection answers an unknown token with exactly
  * {@code {"active":false}} (RFC 7662) and a missing one with 400 {@code invalid_request}; revocation answers an
  * unknown token with 200 (RFC 7009) and a missing one with 400 {@code invalid_request}. None of it disturbs a live
- * grant. Bodies that are not valid form encoding are never answered with a 5xx either, but not with an OAuth2 error
- * body (the test that asks for it is disabled).</li>
- * <li>The logs of every flow (and of reuse detection and bad input), with the store and Spring Security logging at
- * TRACE, hold no token value, code, state, user code or digest of any of them, and user ids in INFO (and higher)
- * lines are cut to their first 8 characters followed by {@code ...}: the reuse detection's WARN names
- * {@code alexande...}, never {@code alexander-the-great}.</li>
+ * grant. Bodies that are not valid form encoding get 400 {@code invalid_request} as well (from the starter's
+ * {@code OAuth2ErrorResponseFilter}), with or without a browser session.</li>
+ * <li>The logs of every flow (and of reuse detection and bad input), with the store, Spring Security, Lettuce and
+ * Spring Data Redis logging at TRACE, hold no token value, code, state, user code or digest of any of them, and no
+ * INFO (or higher) line holds more than the first 8 characters of any principal name of the flow (the user, and the
+ * client of the client credentials grant): the reuse detection's WARN names {@code alexande...}, never
+ * {@code alexander-the-great}.</li>
  * </ul>
  * Spring Security itself writes secrets (request URIs with user codes and ID token hints, redirect URLs with codes) at
- * DEBUG and TRACE from the four loggers of {@link #SECURITY_LOGGERS_THAT_LEAK_BELOW_INFO}: they are kept at INFO, the
- * most verbose level at which they leak nothing.
+ * DEBUG and TRACE from the four loggers of {@link #SECURITY_LOGGERS_THAT_LEAK_BELOW_INFO}, and Lettuce writes digests
+ * (in key names and script arguments and replies) below INFO from the loggers of
+ * {@link #REDIS_LOGGERS_THAT_LEAK_BELOW_INFO}: they are kept at INFO while the rest logs at TRACE.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class BadInputAndLogsTests extends EveryFlowTestSupport {
@@ -66,7 +72,36 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 			"org.springframework.security.web.savedrequest.HttpSessionRequestCache",
 			"org.springframework.security.web.access.intercept.RequestMatcherDelegatingAuthorizationManager");
 
+	/**
+	 * Lettuce loggers that write digests below INFO, found by this test; they are kept at INFO while the rest of
+	 * {@code io.lettuce.core} and {@code org.springframework.data.redis} logs at TRACE. Both leak at TRACE only (their
+	 * DEBUG lines name commands, not arguments), never a token value, since none reaches Redis.
+	 * <ul>
+	 * <li>{@code CommandEncoder} (TRACE): "Sent: ..." with every command as sent, so key names
+	 * {@code oauth2:token:<digest>} and the save script's arguments (the document with its digests);</li>
+	 * <li>{@code CommandHandler} (TRACE): "Buffer: ..." with every reply as received, so the documents read back.</li>
+	 * </ul>
+	 * Spring Data Redis logs nothing of a command's arguments at any level in these flows.
+	 */
+	static final List<String> REDIS_LOGGERS_THAT_LEAK_BELOW_INFO = List.of("io.lettuce.core.protocol.CommandEncoder",
+			"io.lettuce.core.protocol.CommandHandler");
+
+	/** Loggers set to TRACE during the flow. */
+	static final List<String> TRACED_LOGGERS = List.of("io.github.sasredis", "org.springframework.security",
+			"io.lettuce.core", "org.springframework.data.redis");
+
+	static final List<String> LOGGERS_KEPT_AT_INFO = Stream
+		.concat(SECURITY_LOGGERS_THAT_LEAK_BELOW_INFO.stream(), REDIS_LOGGERS_THAT_LEAK_BELOW_INFO.stream())
+		.toList();
+
+	private static final List<String> CLIENT_IDS = List.of("rotating-client", "reusing-client", "consenting-client");
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
 	private static final Pattern LOG_LINE = Pattern.compile("^\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s.*?\\s(\\S+)\\s+: ");
+
+	/** Lettuce's loggers as Boot's console pattern prints them, with abbreviated packages. */
+	private static final Pattern LETTUCE_LOGGER = Pattern.compile("(io|i)\\.(lettuce|l)\\..*");
 
 	private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -173,34 +208,23 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 
 	/**
 	 * Bodies that are not valid form encoding: Tomcat throws {@code InvalidParameterException} when Spring
-	 * Security's filters read the parameters; the request is dispatched to {@code /error}, which Boot's default
-	 * chain protects. Observed: without a session, {@code 302} to {@code /login}; with a session, {@code 400} with
-	 * Boot's error body ({@code "error":"Bad Request"}), not an OAuth2 one. Never a 5xx.
+	 * Security's filters read the parameters, and the starter's {@code OAuth2ErrorResponseFilter}, in front of Spring
+	 * Security, answers 400 {@code invalid_request}. Checked without and with a logged-in browser session: before
+	 * that filter, the exception reached Boot's {@code /error}, which answered each differently (a redirect to the
+	 * login page without a session, Boot's {@code "Bad Request"} body with one).
 	 */
 	@Test
-	void refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenNever5xx() {
+	void refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenOAuth2InvalidRequest() {
 		OAuth2HttpClient withoutSession = rotatingClient();
 		OAuth2HttpClient withSession = rotatingClient();
 		withSession.authorizationCodeFlow(USER, PASSWORD, "read");
 		List<String> problems = new ArrayList<>();
 		for (OAuth2HttpClient client : List.of(withoutSession, withSession)) {
-			forEachMalformedRequest(client, (what, response) -> check(problems, what, response.status() < 500,
-					response.status() + " " + response.location() + " " + response.body()));
+			String session = (client == withSession) ? " (with a session)" : " (without a session)";
+			forEachMalformedRequest(client, (what, response) -> check(problems, what + session,
+					isError(response, 400, "invalid_request"), response.status() + " " + response.location() + " "
+							+ response.body()));
 		}
-		assertThat(problems).as("5xx answers").isEmpty();
-	}
-
-	/**
-	 * What issue 5 asks of bodies that are not valid form encoding: 400 with an OAuth2 error body. Fails today, see
-	 * {@link #refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenNever5xx()}.
-	 */
-	@Test
-	void refreshRevokeAndIntrospectWhenBodyNotFormEncodedThenOAuth2InvalidRequest() {
-		OAuth2HttpClient client = rotatingClient();
-		List<String> problems = new ArrayList<>();
-		forEachMalformedRequest(client, (what, response) -> check(problems, what,
-				isError(response, 400, "invalid_request"), response.status() + " " + response.location() + " "
-						+ response.body()));
 		assertThat(problems).as("answers that are not the OAuth2 ones").isEmpty();
 	}
 
@@ -216,18 +240,18 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 
 	@Test
 	void everyFlowWhenLoggedAtTraceThenNoSecretNoDigestAndUserIdsCut(CapturedOutput output) {
-		this.loggingSystem.setLogLevel("io.github.sasredis", LogLevel.TRACE);
-		this.loggingSystem.setLogLevel("org.springframework.security", LogLevel.TRACE);
-		SECURITY_LOGGERS_THAT_LEAK_BELOW_INFO.forEach((name) -> this.loggingSystem.setLogLevel(name, LogLevel.INFO));
+		TRACED_LOGGERS.forEach((name) -> this.loggingSystem.setLogLevel(name, LogLevel.TRACE));
+		LOGGERS_KEPT_AT_INFO.forEach((name) -> this.loggingSystem.setLogLevel(name, LogLevel.INFO));
+		Set<String> principals = new TreeSet<>();
 		List<String> secrets;
 		try {
-			secrets = runEveryFlow(LONG_USER, (step, sent) -> {
-			});
+			secrets = runEveryFlow(LONG_USER, (step, sent) -> principals.addAll(principalNamesInRedis()));
 			// reuse detection: a rotated-out refresh token presented again logs a WARN naming the user
 			OAuth2HttpClient client = rotatingClient();
 			TokenResponse issued = client.authorizationCodeFlow(LONG_USER, PASSWORD, "openid read");
 			TokenResponse rotated = client.refresh(issued.refreshToken());
 			assertThat(rotated.status()).isEqualTo(200);
+			principals.addAll(principalNamesInRedis());
 			assertThat(client.refresh(issued.refreshToken()).error()).isEqualTo("invalid_grant");
 			assertThat(client.refresh(rotated.refreshToken()).error()).isEqualTo("invalid_grant");
 			secrets.addAll(List.of(issued.code(), issued.accessToken(), issued.refreshToken(), issued.idToken(),
@@ -243,6 +267,7 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 			TokenResponse deviceTokens = browser.deviceToken(device.json().get("device_code").asString());
 			assertThat(deviceTokens.status()).isEqualTo(200);
 			secrets.addAll(List.of(deviceTokens.accessToken(), deviceTokens.refreshToken()));
+			principals.addAll(principalNamesInRedis());
 			// and bad input
 			badTokens().values().forEach((token) -> {
 				client.refresh(token);
@@ -250,9 +275,8 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 			});
 		}
 		finally {
-			this.loggingSystem.setLogLevel("io.github.sasredis", null);
-			this.loggingSystem.setLogLevel("org.springframework.security", null);
-			SECURITY_LOGGERS_THAT_LEAK_BELOW_INFO.forEach((name) -> this.loggingSystem.setLogLevel(name, null));
+			TRACED_LOGGERS.forEach((name) -> this.loggingSystem.setLogLevel(name, null));
+			LOGGERS_KEPT_AT_INFO.forEach((name) -> this.loggingSystem.setLogLevel(name, null));
 		}
 		String log = output.getAll();
 		assertThat(log).contains("Refresh token reuse detected for user alexande... (client rotating-client");
@@ -263,27 +287,86 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 			forbidden.put(secret, "secret");
 			forbidden.put(digester.digest(secret), "digest");
 		}
-		List<String> leaks = new ArrayList<>();
+		// no more than the first 8 characters of a principal name: checked as its first 9
+		List<String> longPrincipals = principals.stream().filter((name) -> name.length() > 8).toList();
+		assertThat(longPrincipals).as("principal names of the flow longer than 8 characters")
+			.contains(LONG_USER, "rotating-client");
+		Leaks leaks = new Leaks();
 		String level = "INFO";
 		String logger = "?";
+		boolean lettuceBelowInfo = false;
 		for (String line : log.split("\\R")) {
 			Matcher parsed = LOG_LINE.matcher(line);
 			if (parsed.find()) {
 				level = parsed.group(1);
 				logger = parsed.group(2);
+				lettuceBelowInfo |= (level.equals("TRACE") || level.equals("DEBUG"))
+						&& LETTUCE_LOGGER.matcher(logger).matches();
 			}
 			for (Map.Entry<String, String> entry : forbidden.entrySet()) {
 				if (line.contains(entry.getKey())) {
-					leaks.add(level + " " + logger + " logs a " + entry.getValue() + ": "
-							+ abbreviate(line.replace(entry.getKey(), "<" + entry.getValue() + ">")));
+					leaks.add(level + " " + logger + " logs a " + entry.getValue(),
+							line.replace(entry.getKey(), "<" + entry.getValue() + ">"));
 				}
 			}
 			boolean infoOrHigher = level.equals("INFO") || level.equals("WARN") || level.equals("ERROR");
-			if (infoOrHigher && line.contains(LONG_USER)) {
-				leaks.add(level + " " + logger + " logs a full user id: " + abbreviate(line));
+			if (infoOrHigher) {
+				// a client id may be named in full as the client, though it is also the principal of its client
+				// credentials grants
+				String checked = line;
+				for (String clientId : CLIENT_IDS) {
+					checked = checked.replace("client " + clientId, "client <client id>");
+				}
+				for (String principal : longPrincipals) {
+					if (checked.contains(principal.substring(0, 9))) {
+						leaks.add(level + " " + logger + " logs more than 8 characters of a principal name", line);
+					}
+				}
 			}
 		}
-		assertThat(leaks).as("log lines that leak").isEmpty();
+		assertThat(lettuceBelowInfo).as("Lettuce logged below INFO").isTrue();
+		assertThat(leaks.found()).as("log lines that leak").isEmpty();
+	}
+
+	/**
+	 * Returns the principal names of the authorizations in Redis, read from their documents.
+	 */
+	private Set<String> principalNamesInRedis() {
+		Set<String> names = new TreeSet<>();
+		for (String key : this.redis.scanAllKeys()) {
+			if (key.startsWith("oauth2:authorization:")) {
+				String document = this.redis.hgetAll(key).get("d");
+				if (document != null) {
+					names.add(JSON.readTree(document).get("principal").asString());
+				}
+			}
+		}
+		return names;
+	}
+
+	/**
+	 * Log lines that leak, grouped by level, logger and what they leak, with the count and the first line of each
+	 * group (its secret replaced by a placeholder).
+	 */
+	private static final class Leaks {
+
+		private final Map<String, Integer> counts = new LinkedHashMap<>();
+
+		private final Map<String, String> examples = new LinkedHashMap<>();
+
+		void add(String what, String line) {
+			this.counts.merge(what, 1, Integer::sum);
+			this.examples.putIfAbsent(what, abbreviate(line));
+		}
+
+		List<String> found() {
+			return this.counts.entrySet()
+				.stream()
+				.map((entry) -> entry.getKey() + " (" + entry.getValue() + " lines), first: "
+						+ this.examples.get(entry.getKey()))
+				.toList();
+		}
+
 	}
 
 	private static boolean isError(Response response, int status, String error) {

@@ -94,13 +94,38 @@ class RefreshTokenReuseTests {
 		assertThat(service.findByToken(valueOf(current, TokenKind.ACCESS_TOKEN), null)).isNull();
 		assertThat(service.findById(issued.getId())).isNull();
 		assertThat(redis.scanAllKeys()).noneMatch((key) -> key.startsWith("refresh_token:"));
-		String jti = TokenDigester.sha256().jti(TokenDigester.sha256().digest(valueOf(current, TokenKind.REFRESH_TOKEN)));
+		String jti = jtiOf(valueOf(current, TokenKind.REFRESH_TOKEN));
 		assertThat(events).singleElement().satisfies((event) -> {
 			assertThat(event.getCause()).isEqualTo(RevocationCause.REUSE);
 			assertThat(event.getUserId()).isEqualTo("alice");
 			assertThat(event.getJtis()).containsExactly(jti);
 			assertThat(event.getRecords().get(0).clientId()).isEqualTo(issued.getRegisteredClientId());
+			assertThat(event.getReuse()).isEqualTo(new RefreshTokenRevokedEvent.Reuse(
+					jtiOf(valueOf(issued, TokenKind.REFRESH_TOKEN)), issued.getRegisteredClientId(), issued.getId()));
 		});
+	}
+
+	@Test
+	void findByTokenWhenRotatedOutTokenPresentedAfterCurrentRecordGoneThenEventNamesPresentedJti() {
+		OAuth2Authorization issued = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(issued);
+		OAuth2Authorization current = rotate(valueOf(issued, TokenKind.REFRESH_TOKEN));
+		String currentJti = jtiOf(valueOf(current, TokenKind.REFRESH_TOKEN));
+		assertThat(redis.del("refresh_token:alice:" + currentJti)).isEqualTo(1);
+		assertThat(service.findByToken(valueOf(issued, TokenKind.REFRESH_TOKEN), OAuth2TokenType.REFRESH_TOKEN))
+			.isNull();
+		assertThat(service.findById(issued.getId())).isNull();
+		assertThat(events).singleElement().satisfies((event) -> {
+			assertThat(event.getCause()).isEqualTo(RevocationCause.REUSE);
+			assertThat(event.getUserId()).isEqualTo("alice");
+			assertThat(event.getRecords()).isEmpty();
+			assertThat(event.getReuse()).isEqualTo(new RefreshTokenRevokedEvent.Reuse(
+					jtiOf(valueOf(issued, TokenKind.REFRESH_TOKEN)), issued.getRegisteredClientId(), issued.getId()));
+		});
+	}
+
+	private static String jtiOf(String refreshToken) {
+		return TokenDigester.sha256().jti(TokenDigester.sha256().digest(refreshToken));
 	}
 
 	@Test

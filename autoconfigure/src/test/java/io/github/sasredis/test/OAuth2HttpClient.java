@@ -5,6 +5,7 @@ import java.net.CookieManager;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -96,6 +97,38 @@ public final class OAuth2HttpClient {
 				"code", callback.get("code"), "redirect_uri", this.redirectUri, "code_verifier", verifier));
 		require(token.status() == 200, "code exchanged", token);
 		return new TokenResponse(token.status(), token.json(), callback.get("code"));
+	}
+
+	/**
+	 * Runs the authorization request of the code flow with PKCE, logging in through the form login page unless this
+	 * client's browser session is already logged in, and returns the code without exchanging it.
+	 * @param username the user
+	 * @param password the password
+	 * @param scope the scopes, space separated
+	 * @return the code and its PKCE verifier, for {@link #exchange(AuthorizationCode)}
+	 */
+	public AuthorizationCode authorizationCode(String username, String password, String scope) {
+		String verifier = randomUrlSafe(32);
+		String state = randomUrlSafe(16);
+		String authorize = this.baseUrl + "/oauth2/authorize?" + form(Map.of("response_type", "code", "client_id",
+				this.clientId, "redirect_uri", this.redirectUri, "scope", scope, "state", state, "code_challenge",
+				challenge(verifier), "code_challenge_method", "S256"));
+		Response authorized = browseLoggingIn(authorize, username, password);
+		require(authorized.status() == 302 && authorized.location().startsWith(this.redirectUri),
+				"authorize → redirect URI with a code", authorized);
+		Map<String, String> callback = query(URI.create(authorized.location()).getRawQuery());
+		require(state.equals(callback.get("state")), "state echoed", authorized);
+		return new AuthorizationCode(callback.get("code"), verifier);
+	}
+
+	/**
+	 * Exchanges an authorization code at the token endpoint.
+	 * @param code the code and its PKCE verifier
+	 * @return the response, successful or not
+	 */
+	public Response exchange(AuthorizationCode code) {
+		return post(this.baseUrl + "/oauth2/token", basic(), Map.of("grant_type", "authorization_code", "code",
+				code.code(), "redirect_uri", this.redirectUri, "code_verifier", code.verifier()));
 	}
 
 	/**
@@ -385,7 +418,7 @@ public final class OAuth2HttpClient {
 		try {
 			HttpResponse<String> response = this.http.send(request, HttpResponse.BodyHandlers.ofString());
 			return new Response(response.statusCode(), response.headers().firstValue("Location").orElse(""),
-					response.body());
+					response.body(), response.headers());
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException("HTTP request failed: " + request.uri(), ex);
@@ -448,8 +481,18 @@ public final class OAuth2HttpClient {
 	 * @param status the status code
 	 * @param location the Location header, or empty
 	 * @param body the body
+	 * @param headers the headers
 	 */
-	public record Response(int status, String location, String body) {
+	public record Response(int status, String location, String body, HttpHeaders headers) {
+
+		/**
+		 * Returns the first value of a header.
+		 * @param name the header name, in any case
+		 * @return the value, or {@code null} when the response has no such header
+		 */
+		public String header(String name) {
+			return this.headers.firstValue(name).orElse(null);
+		}
 
 		/**
 		 * Returns the body as JSON.
@@ -458,6 +501,16 @@ public final class OAuth2HttpClient {
 		public JsonNode json() {
 			return (this.body == null || this.body.isBlank()) ? JSON.createObjectNode() : JSON.readTree(this.body);
 		}
+
+	}
+
+	/**
+	 * An authorization code not exchanged yet.
+	 *
+	 * @param code the code
+	 * @param verifier its PKCE code verifier
+	 */
+	public record AuthorizationCode(String code, String verifier) {
 
 	}
 

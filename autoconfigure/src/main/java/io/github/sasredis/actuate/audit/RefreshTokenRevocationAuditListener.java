@@ -2,6 +2,7 @@ package io.github.sasredis.actuate.audit;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.github.sasredis.store.RefreshTokenRevokedEvent;
 import org.jspecify.annotations.Nullable;
@@ -24,7 +25,9 @@ import org.springframework.util.Assert;
  * The audit principal is whoever is authenticated on the thread that revoked: the operator calling the
  * {@code refreshtokens} endpoint, or the client calling the revocation endpoint. Without an authenticated caller
  * (no security context, or an anonymous one) it is {@value #ANONYMOUS}; never the token owner, who did not act.
- * The data holds {@code user_id}, {@code jtis}, {@code client_ids} and {@code cause}; never a token value.
+ * The data holds {@code user_id}, {@code jtis}, {@code client_ids} and {@code cause}; for a reuse also
+ * {@code reused_jti}, the jti of the rotated-out token presented again (its client is in {@code client_ids}, even
+ * when the grant had no live refresh token left to revoke). Never a token value.
  */
 public class RefreshTokenRevocationAuditListener implements ApplicationListener<RefreshTokenRevokedEvent> {
 
@@ -50,8 +53,16 @@ public class RefreshTokenRevocationAuditListener implements ApplicationListener<
 		Map<String, @Nullable Object> data = new LinkedHashMap<>();
 		data.put("user_id", event.getUserId());
 		data.put("jtis", event.getJtis());
-		data.put("client_ids", event.getRecords().stream().map((record) -> record.clientId()).distinct().toList());
+		RefreshTokenRevokedEvent.Reuse reuse = event.getReuse();
+		Stream<String> clientIds = event.getRecords().stream().map((record) -> record.clientId());
+		if (reuse != null) {
+			clientIds = Stream.concat(clientIds, Stream.of(reuse.clientId()));
+		}
+		data.put("client_ids", clientIds.distinct().toList());
 		data.put("cause", event.getCause().tag());
+		if (reuse != null) {
+			data.put("reused_jti", reuse.jti());
+		}
 		this.publisher.publishEvent(new AuditApplicationEvent(principal(), REFRESH_TOKENS_REVOKED, data));
 	}
 

@@ -87,6 +87,27 @@ class SasRedisAuditAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenReuseShouldAuditReusedJtiAndClient() {
+		this.withRepository.run((context) -> {
+			RefreshTokenRevokedEvent.Reuse reuse = new RefreshTokenRevokedEvent.Reuse("BBBBBBBBBBBBBBBBBBBBBB",
+					"web-client", "authorization-1");
+			context.publishEvent(
+					new RefreshTokenRevokedEvent(this, "alice", List.of(RECORD), RevocationCause.REUSE, reuse));
+			context.publishEvent(new RefreshTokenRevokedEvent(this, "alice", List.of(), RevocationCause.REUSE, reuse));
+
+			assertThat(context.getBean(AuditEventRepository.class).find(null, null, "REFRESH_TOKENS_REVOKED"))
+				.extracting(AuditEvent::getData)
+				.satisfiesExactly(
+						(data) -> assertThat(data).containsEntry("jtis", List.of("AAAAAAAAAAAAAAAAAAAAAA"))
+							.containsEntry("client_ids", List.of("web-client"))
+							.containsEntry("reused_jti", "BBBBBBBBBBBBBBBBBBBBBB"),
+						(data) -> assertThat(data).containsEntry("jtis", List.of())
+							.containsEntry("client_ids", List.of("web-client"))
+							.containsEntry("reused_jti", "BBBBBBBBBBBBBBBBBBBBBB"));
+		});
+	}
+
+	@Test
 	void runWhenNoAuditEventRepositoryShouldNotRegisterListener() {
 		this.contextRunner
 			.run((context) -> assertThat(context).doesNotHaveBean(RefreshTokenRevocationAuditListener.class));
