@@ -55,23 +55,26 @@ public class OAuth2ErrorResponseFilter extends OncePerRequestFilter {
 			if (unavailable != null) {
 				logger.warn(unavailable.getMessage() + ": " + rootCause(unavailable).getClass().getSimpleName()
 						+ " on " + request.getMethod() + " " + request.getRequestURI());
-				write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, UNAVAILABLE_BODY);
-				response.setHeader("Retry-After", "1");
+				write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, UNAVAILABLE_BODY, "1");
 				return;
 			}
 			if (isMalformedParameters(ex)) {
 				logger.debug("Malformed request parameters on " + request.getMethod() + " " + request.getRequestURI());
-				write(response, HttpServletResponse.SC_BAD_REQUEST, MALFORMED_BODY);
+				write(response, HttpServletResponse.SC_BAD_REQUEST, MALFORMED_BODY, null);
 				return;
 			}
 			throw ex;
 		}
 	}
 
-	private static void write(HttpServletResponse response, int status, String body) throws IOException {
+	private static void write(HttpServletResponse response, int status, String body, @Nullable String retryAfter)
+			throws IOException {
 		response.reset();
 		response.setStatus(status);
 		response.setHeader("Cache-Control", "no-store");
+		if (retryAfter != null) {
+			response.setHeader("Retry-After", retryAfter);
+		}
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
 	}

@@ -123,6 +123,7 @@ class AuthorizationServerEndToEndTests {
 		TokenResponse refreshed = client.refresh(issued.refreshToken());
 		assertThat(refreshed.status()).isEqualTo(200);
 		double revokedForReuse = revokedForReuse();
+		double reuseDetected = reuseDetected();
 		assertThat(this.revokedEvents.all()).isEmpty();
 		TokenResponse replayed = client.refresh(issued.refreshToken());
 		assertThat(replayed.status()).isEqualTo(400);
@@ -161,6 +162,11 @@ class AuthorizationServerEndToEndTests {
 
 		assertThat(revokedForReuse()).as("sas.redis.refresh_tokens.revoked{cause=reuse}")
 			.isEqualTo(revokedForReuse + 1);
+		assertThat(reuseDetected()).as("sas.redis.refresh_tokens.reuse_detected").isEqualTo(reuseDetected + 1);
+	}
+
+	private double reuseDetected() {
+		return this.meterRegistry.get(RefreshTokenRevocationMetrics.REUSE_DETECTED).counter().count();
 	}
 
 	private double revokedForReuse() {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The revoked-tokens counter: one series per cause, incremented by the number of revoked tokens.
+ * The revoked-tokens counter: one series per cause, incremented by the number of revoked tokens; the reuse counter:
+ * one per detected replay.
  */
 class RefreshTokenRevocationMetricsTests {
 
@@ -38,6 +39,21 @@ class RefreshTokenRevocationMetricsTests {
 		assertThat(count("reuse")).isEqualTo(2);
 		assertThat(count("ops")).isZero();
 		assertThat(count("rfc7009")).isZero();
+		assertThat(reuseDetected()).isEqualTo(1);
+	}
+
+	@Test
+	void onApplicationEventWhenReuseLeftNothingToRevokeThenReuseStillCounted() {
+		this.metrics.onApplicationEvent(new RefreshTokenRevokedEvent(this, "user", List.of(), RevocationCause.REUSE));
+		this.metrics.onApplicationEvent(
+				new RefreshTokenRevokedEvent(this, "user", List.of(record("CCCCCCCCCCCCCCCCCCCCCC")), RevocationCause.OPS));
+
+		assertThat(count("reuse")).isZero();
+		assertThat(reuseDetected()).isEqualTo(1);
+	}
+
+	private double reuseDetected() {
+		return this.registry.get("sas.redis.refresh_tokens.reuse_detected").counter().count();
 	}
 
 	private double count(String cause) {
