@@ -54,9 +54,10 @@ import org.springframework.util.Assert;
  * pruned by every write that touches it. TTL: its latest member's expiry + grace.</li>
  * </ul>
  * Commands: {@link #save} is one {@code EVALSHA} of {@code save.lua} (compare the version, write the hash,
- * lookups, record and index, delete what the authorization no longer holds); {@link #findByToken} is a
- * {@code GET} of the lookup key then one {@code EVALSHA} of {@code find.lua} that reads the hash if the record (for
- * a refresh token) still exists; {@link #findById} one {@code EVALSHA}; {@link #remove} one {@code EVALSHA} of
+ * lookups, record and index, delete what the authorization no longer holds); {@link #findByToken} is one
+ * {@code EVALSHA} of {@code find_by_token.lua} that reads the lookup key, then the hash if the record (for a
+ * refresh token) still exists (in the cluster layout a {@code GET} of the lookup key, then one {@code EVALSHA} of
+ * {@code find.lua}); {@link #findById} one {@code EVALSHA}; {@link #remove} one {@code EVALSHA} of
  * {@code remove.lua}. In the cluster layout lookups are written and deleted after the script, one command each.
  * With {@link #setReplicasToAwait} every write is followed by {@code WAIT}. No {@code KEYS} or {@code SCAN}.
  *
@@ -186,18 +187,36 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable OAuth2Authorization doFindByToken(String token, @Nullable OAuth2TokenType tokenType) {
 		String digest = this.digester.digest(token);
-		Lookup lookup = Lookup.decode(this.redis.opsForValue().get(this.keys.token(digest)));
+		String lookupKey = this.keys.token(digest);
+		List<?> found = null;
+		Lookup lookup;
+		if (this.keys.isClustered()) {
+			lookup = Lookup.decode(this.redis.opsForValue().get(lookupKey));
+		}
+		else {
+			// one round trip: the lookup, the record's existence and the hash in one script
+			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey));
+			lookup = (found != null && !found.isEmpty()) ? Lookup.decode((String) found.get(0)) : null;
+		}
 		if (lookup == null) {
 			return null;
 		}
 		if (lookup.kind() == Lookup.ROTATED_OUT) {
 			// reuse is a rotated-out token presented as a refresh token (the refresh grant, or revocation with that
 			// hint); introspection (any type) only learns that the token is not active
-			return OAuth2TokenType.REFRESH_TOKEN.equals(tokenType) ? onRotatedOut(token, digest, lookup) : null;
+			if (!OAuth2TokenType.REFRESH_TOKEN.equals(tokenType)) {
+				return null;
+			}
+			return onRotatedOut(token, digest,
+					(found != null) ? found.subList(1, found.size())
+							: this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey())));
 		}
 		TokenKind kind = TokenKind.ofCode(String.valueOf(lookup.kind()));
 		if (kind == null || !kind.matches(tokenType)) {
 			return null;
+		}
+		if (found != null) {
+			return (found.size() > 1) ? toAuthorization(found.subList(1, found.size()), kind, token, digest) : null;
 		}
 		List<String> scriptKeys = lookup.recordKey().isEmpty() ? List.of(lookup.authorizationKey())
 				: List.of(lookup.authorizationKey(), lookup.recordKey());
@@ -216,8 +235,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * of the current refresh token, if it was still there. Only the request that removed the grant logs and
 	 * publishes.
 	 */
-	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, Lookup lookup) {
-		List<?> found = this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey()));
+	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, @Nullable List<?> found) {
 		if (found == null || found.size() < 5 || found.get(0) == null) {
 			return null;
 		}
@@ -264,7 +282,15 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
 			@Nullable String token, @Nullable String digest) {
-		List<?> found = this.redis.execute(StoreScripts.FIND, scriptKeys);
+		return toAuthorization(this.redis.execute(StoreScripts.FIND, scriptKeys), kind, token, digest);
+	}
+
+	/**
+	 * The authorization {@code find.lua} (or {@code find_by_token.lua}) found.
+	 * @param found {document, version, predecessor lookup key, rotation time, record key}, or {@code null}
+	 */
+	private @Nullable OAuth2Authorization toAuthorization(@Nullable List<?> found, @Nullable TokenKind kind,
+			@Nullable String token, @Nullable String digest) {
 		if (found == null || found.isEmpty() || found.get(0) == null) {
 			return null;
 		}

@@ -23,6 +23,9 @@ final class StoreScripts {
 	static final RedisScript<List> FIND = script("find.lua");
 
 	@SuppressWarnings("rawtypes")
+	static final RedisScript<List> FIND_BY_TOKEN = script("find_by_token.lua");
+
+	@SuppressWarnings("rawtypes")
 	static final RedisScript<List> REMOVE = script("remove.lua");
 
 	@SuppressWarnings("rawtypes")

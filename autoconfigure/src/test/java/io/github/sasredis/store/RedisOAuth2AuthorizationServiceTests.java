@@ -3,9 +3,11 @@ package io.github.sasredis.store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.github.sasredis.store.mapping.TokenKind;
 import io.github.sasredis.test.RedisTestClient;
@@ -222,10 +224,11 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
-	void roundTripsWhenStandaloneThenSaveOneFindTwoRemoveOne() {
+	void roundTripsWhenStandaloneThenSaveOneFindOneRemoveOne() {
 		OAuth2Authorization warmUp = TestAuthorizations.authorizationCodeGrant("warm");
 		service.save(warmUp);
 		service.findByToken(valueOf(warmUp, TokenKind.REFRESH_TOKEN), null);
+		service.findById(warmUp.getId());
 		service.remove(warmUp);
 
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
@@ -233,7 +236,13 @@ class RedisOAuth2AuthorizationServiceTests {
 		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN, TokenKind.ID_TOKEN)) {
 			assertThat(counter.countDuring(() -> service.findByToken(valueOf(authorization, kind), null)))
 				.as("findByToken(%s)", kind)
-				.isEqualTo(2);
+				.isEqualTo(1);
+		}
+		for (TokenKind kind : List.of(TokenKind.AUTHORIZATION_CODE, TokenKind.ACCESS_TOKEN)) {
+			assertThat(counter.countDuring(() -> service.findByToken(valueOf(authorization, kind),
+					OAuth2TokenType.REFRESH_TOKEN)))
+				.as("findByToken(%s) asked as a refresh token", kind)
+				.isEqualTo(1);
 		}
 		assertThat(counter.countDuring(() -> service.findByToken(TestAuthorizations.randomValue(), null)))
 			.isEqualTo(1);
@@ -241,6 +250,52 @@ class RedisOAuth2AuthorizationServiceTests {
 		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
 		assertThat(counter.countDuring(() -> service.save(TestAuthorizations.rotate(found)))).isEqualTo(1);
 		assertThat(counter.countDuring(() -> service.remove(authorization))).isEqualTo(1);
+	}
+
+	@Test
+	void roundTripsWhenRotatedOutTokenPresentedThenTwoWithAndWithoutGracePeriod() {
+		RedisOAuth2AuthorizationService graceful = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(connectionFactory));
+		graceful.setRotationGracePeriod(Duration.ofMinutes(1));
+		OAuth2Authorization warmUp = TestAuthorizations.authorizationCodeGrant("warm");
+		service.save(warmUp);
+		service.findById(warmUp.getId());
+		service.remove(warmUp);
+		for (RedisOAuth2AuthorizationService store : List.of(graceful, service)) {
+			OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+			store.save(authorization);
+			String first = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+			store.save(TestAuthorizations.rotate(store.findByToken(first, OAuth2TokenType.REFRESH_TOKEN)));
+			AtomicReference<OAuth2Authorization> found = new AtomicReference<>();
+			assertThat(counter.countDuring(() -> found.set(store.findByToken(first, OAuth2TokenType.REFRESH_TOKEN))))
+				.as("the predecessor presented again, grace period %s", store == graceful ? "1m" : "0")
+				.isEqualTo(2);
+			if (store == graceful) {
+				assertThat(found.get()).as("accepted within the grace period").isNotNull();
+			}
+			else {
+				assertThat(found.get()).as("reuse: the grant is revoked").isNull();
+				assertThat(store.findById(authorization.getId())).isNull();
+			}
+		}
+	}
+
+	@Test
+	void findByTokenWhenKeyNamesAreNotAsciiThenFoundInOneRoundTrip() {
+		RedisOAuth2AuthorizationService unicode = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(connectionFactory));
+		unicode.setKeys(new RedisKeys("ñämespace-用户", "réfresh", false));
+		OAuth2Authorization authorization = OAuth2Authorization
+			.from(TestAuthorizations.authorizationCodeGrant("ünïcødé 用户"))
+			.id("ïd-" + UUID.randomUUID() + "-用户")
+			.build();
+		unicode.save(authorization);
+		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN, TokenKind.ID_TOKEN)) {
+			OAuth2Authorization found = unicode.findByToken(valueOf(authorization, kind), null);
+			assertThat(found).as("findByToken(%s)", kind).isNotNull();
+			assertThat(found.getId()).isEqualTo(authorization.getId());
+			assertThat(counter.countDuring(() -> unicode.findByToken(valueOf(authorization, kind), null))).isEqualTo(1);
+		}
 	}
 
 	@Test
