@@ -52,13 +52,13 @@ class DemoServerInstancesTests {
 	}
 
 	/**
-	 * Four clients refresh for a while (15 s, or {@code -Dsas-redis.test.load-seconds=30}), each alternating between
+	 * Four clients refresh for 30 s (or {@code -Dsas-redis.test.load-seconds=N}), each alternating between
 	 * the two instances: no error at all (no client races another for one grant), and no grant lost: every
 	 * client's last refresh token still works and is listed on both instances.
 	 */
 	@Test
 	void refreshWhenFourClientsAlternateInstancesUnderLoadThenNoErrorAndNoLostGrant() throws Exception {
-		long seconds = Long.getLong("sas-redis.test.load-seconds", 15);
+		long seconds = Long.getLong("sas-redis.test.load-seconds", 30);
 		List<String> users = List.of("user", "alice", "user", "alice");
 		List<Tokens> issued = users.stream().map((user) -> client(first).authorizationCodeFlow(user, "password")).toList();
 		DemoClient[] instances = { client(first), client(second) };
