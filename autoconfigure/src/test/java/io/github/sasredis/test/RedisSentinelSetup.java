@@ -47,9 +47,11 @@ public final class RedisSentinelSetup implements AutoCloseable {
 	 * @return the running setup
 	 */
 	public static RedisSentinelSetup start() {
-		RedisServerProcess master = RedisServerProcess.start();
-		RedisServerProcess replica = RedisServerProcess.startWith("--replicaof", "127.0.0.1",
-				Integer.toString(master.port()));
+		// no delay before a full sync (the default waits 5 s for more replicas): the replica is in sync sooner at
+		// start, and so is the former master once the sentinels have made it a replica of the new one
+		RedisServerProcess master = RedisServerProcess.startWith("--repl-diskless-sync-delay", "0");
+		RedisServerProcess replica = RedisServerProcess.startWith("--repl-diskless-sync-delay", "0", "--replicaof",
+				"127.0.0.1", Integer.toString(master.port()));
 		List<Process> sentinels = new ArrayList<>();
 		List<Integer> ports = new ArrayList<>();
 		RedisSentinelSetup setup = new RedisSentinelSetup(master, replica, sentinels, ports);
