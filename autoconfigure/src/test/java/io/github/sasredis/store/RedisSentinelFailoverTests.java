@@ -3,7 +3,9 @@ package io.github.sasredis.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -74,6 +76,7 @@ class RedisSentinelFailoverTests {
 
 	@Test
 	void saveWhenReplicasToAwaitSetThenEveryWriteIssuesWaitOnTheMaster() {
+		sentinel.awaitReplicaInSync();
 		try (RedisTestClient master = new RedisTestClient("127.0.0.1", sentinel.masterPort())) {
 			contextRunner("sas-redis.replicas-to-await=1").run((context) -> {
 				assertConnectedThroughSentinel(context);
@@ -101,10 +104,12 @@ class RedisSentinelFailoverTests {
 
 	@Test
 	void failoverUnderTrafficThenServesThroughNewMasterAndLosesNoAcknowledgedGrant() {
+		sentinel.awaitReplicaInSync();
 		contextRunner("sas-redis.replicas-to-await=1").run((context) -> {
 			assertConnectedThroughSentinel(context);
 			OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
 			int oldMaster = sentinel.masterPort();
+			int replica = sentinel.currentReplica().port();
 			Traffic traffic = new Traffic(service);
 			traffic.start();
 			long failoverStarted;
@@ -115,7 +120,7 @@ class RedisSentinelFailoverTests {
 				failoverStarted = System.nanoTime();
 				sentinel.failover();
 				failedOver = System.nanoTime();
-				assertThat(sentinel.masterPort()).isNotEqualTo(oldMaster).isEqualTo(sentinel.replica().port());
+				assertThat(sentinel.masterPort()).isNotEqualTo(oldMaster).isEqualTo(replica);
 				// a save acknowledged after the failover went to the new master (the old one has no replica to
 				// acknowledge it), and the store's connection then stays there: reads started after it go there too
 				traffic.await("saves and reads through the new master", failoverStarted + RESUME_WITHIN.toNanos(),
@@ -143,11 +148,12 @@ class RedisSentinelFailoverTests {
 				}
 			}
 			System.out.printf(
-					"Sentinel failover: %d grants acknowledged (%d before the failover), %d saves and %d reads failed;"
-							+ " failover took %d ms; writes resumed %d ms and reads through the new master %d ms"
-							+ " after SENTINEL FAILOVER%n",
+					"Sentinel failover: %d grants acknowledged (%d before the failover), %d saves %s and %d reads"
+							+ " failed; failover took %d ms; writes resumed %d ms and reads through the new master"
+							+ " %d ms after SENTINEL FAILOVER%n",
 					acknowledged.size(), acknowledged.stream().filter((a) -> a.started() < failoverStarted).count(),
-					traffic.saveFailures.get(), traffic.readFailures.get(), millis(failedOver - failoverStarted),
+					traffic.saveFailures.get(), traffic.saveFailureReasons, traffic.readFailures.get(),
+					millis(failedOver - failoverStarted),
 					millis(traffic.firstSaveStartedSince(failedOver) - failoverStarted),
 					millis(traffic.firstReadStartedSince(traffic.firstSaveStartedSince(failedOver))
 							- failoverStarted));
@@ -197,6 +203,9 @@ class RedisSentinelFailoverTests {
 
 		private final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
 
+		/** Why saves failed (message up to its first colon or parenthesis), and how often. */
+		private final Map<String, Integer> saveFailureReasons = new ConcurrentHashMap<>();
+
 		/** Anything but a success or an {@link AuthorizationStoreUnavailableException}, as a read of null. */
 		private final Queue<String> unexpected = new ConcurrentLinkedQueue<>();
 
@@ -224,6 +233,8 @@ class RedisSentinelFailoverTests {
 				catch (AuthorizationStoreUnavailableException ex) {
 					this.saveFailures.incrementAndGet();
 					this.lastFailure.set(ex);
+					this.saveFailureReasons.merge(String.valueOf(ex.getMessage()).replaceAll("[:(].*", "").trim(), 1,
+							Integer::sum);
 				}
 				catch (RuntimeException ex) {
 					this.unexpected.add("save of " + authorization.getId() + ": " + ex);

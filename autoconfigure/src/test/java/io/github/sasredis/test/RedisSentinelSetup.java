@@ -132,6 +132,30 @@ public final class RedisSentinelSetup implements AutoCloseable {
 	}
 
 	/**
+	 * Returns the process that is the replica now, as the sentinels report the master.
+	 * @return the current replica
+	 */
+	public RedisServerProcess currentReplica() {
+		return (masterPort() == this.master.port()) ? this.replica : this.master;
+	}
+
+	/**
+	 * Returns when the master the sentinels report has a replica in sync: at once while the setup is healthy,
+	 * after a failover once the sentinels have made the former master a replica of the new one and it has synced.
+	 */
+	public void awaitReplicaInSync() {
+		await("a replica in sync with the master", Duration.ofSeconds(30), () -> {
+			try (RedisTestClient client = new RedisTestClient("127.0.0.1", masterPort())) {
+				String replication = String.valueOf(client.command("INFO", "replication"));
+				return replication.contains("role:master") && replication.contains("state=online");
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		});
+	}
+
+	/**
 	 * Forces a failover ({@code SENTINEL FAILOVER}) and returns when the former replica is the master, as the
 	 * sentinels and the server itself report it.
 	 */
