@@ -70,7 +70,8 @@ class RedisSentinelFailoverTests {
 			.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class, SasRedisAutoConfiguration.class))
 			.withPropertyValues("spring.data.redis.sentinel.master=" + RedisSentinelSetup.MASTER_NAME,
 					"spring.data.redis.sentinel.nodes=" + String.join(",", sentinel.sentinelAddresses()),
-					"spring.data.redis.timeout=3s")
+					// above any WAIT's timeout: a command resent after a reconnection keeps its first deadline
+					"spring.data.redis.timeout=5s")
 			.withPropertyValues(properties);
 	}
 
@@ -105,7 +106,10 @@ class RedisSentinelFailoverTests {
 	@Test
 	void failoverUnderTrafficThenServesThroughNewMasterAndLosesNoAcknowledgedGrant() {
 		sentinel.awaitReplicaInSync();
-		contextRunner("sas-redis.replicas-to-await=1").run((context) -> {
+		// a save spends most of its time in a WAIT on the old master once the replica is promoted, so the
+		// sentinels most likely close the store's connection during one (the case that lost grants), and its
+		// resent WAIT has time to be acknowledged by the new master's replica
+		contextRunner("sas-redis.replicas-to-await=1", "sas-redis.replica-timeout=2s").run((context) -> {
 			assertConnectedThroughSentinel(context);
 			OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
 			int oldMaster = sentinel.masterPort();
