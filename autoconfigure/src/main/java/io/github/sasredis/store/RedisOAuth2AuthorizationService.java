@@ -137,6 +137,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private void doSave(OAuth2Authorization authorization) {
 		SaveCall call = new SaveCall(this, authorization, this.clock.instant());
+		String connection = this.replicas.beforeWrite(this.redis);
 		List<?> result = this.redis.execute(StoreScripts.SAVE, call.scriptKeys(), call.args());
 		long version = asLong(result.get(0));
 		if (version == -1) {
@@ -149,7 +150,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (this.keys.isClustered()) {
 			call.writeLookups(this.redis, result, this.clock.millis());
 		}
-		this.replicas.await(this.redis, this.keys);
+		this.replicas.await(this.redis, this.keys, connection);
 		RefreshTokenRecord record = call.record();
 		if (record != null && asLong(result.get(2)) == 1) {
 			this.listener.onRefreshTokenRecorded(record);
@@ -315,6 +316,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
 		scriptKeys.add(this.keys.userIndex(userId));
 		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
+		String connection = this.replicas.beforeWrite(this.redis);
 		List<?> replies = this.redis.execute(StoreScripts.REMOVE, scriptKeys, Long.toString(this.clock.millis()),
 				clustered ? "0" : "1");
 		List<Removed> removed = new ArrayList<>(replies.size());
@@ -331,7 +333,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			authorizationIds.forEach((id) -> lookups.add(this.keys.authorizationById(id)));
 			lookups.forEach(this.redis::delete);
 		}
-		this.replicas.await(this.redis, this.keys);
+		this.replicas.await(this.redis, this.keys, connection);
 		return removed;
 	}
 
@@ -517,8 +519,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	/**
 	 * Sets how many replicas must acknowledge each write ({@code WAIT}) before the store reports it done. Zero,
 	 * the default, does not wait: Redis replication is asynchronous, so a failover can lose the last writes (a
-	 * refresh token the client already holds becomes unknown; a revocation can come undone). Waiting adds a round
-	 * trip per write.
+	 * refresh token the client already holds becomes unknown; a revocation can come undone). Waiting adds three
+	 * round trips per write: the {@code WAIT} and a {@code CLIENT INFO} (Redis 6.2) before the write and after the
+	 * {@code WAIT}, which fails the write when the connection was re-established in between.
 	 * @param replicasToAwait the number of replicas, zero or more
 	 * @param timeout how long to wait for them; when fewer acknowledge in time the operation fails
 	 */

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
@@ -18,6 +19,12 @@ import org.springframework.util.ClassUtils;
  * that wrote. Redis replication is asynchronous, so without it a failover can lose writes the store already
  * reported (a refresh token the client holds becomes unknown, a revocation comes undone). Fails closed with
  * {@link AuthorizationStoreUnavailableException} when fewer replicas acknowledge in time.
+ * <p>
+ * {@code WAIT} only counts the writes of the connection it runs on. A client that reconnects and resends what was
+ * in flight (Lettuce does, when the sentinels demote a master and close its connections) can run the write on the
+ * old connection and the {@code WAIT} on the new one, to another server, where it counts nothing and returns at
+ * once. So the connection is identified ({@code CLIENT INFO}: id, client and server address) before the write and
+ * after the {@code WAIT}; when they differ the write fails too, as its fate is unknown.
  */
 final class ReplicaAcknowledgement {
 
@@ -38,11 +45,21 @@ final class ReplicaAcknowledgement {
 		this.timeoutMillis = timeout.toMillis();
 	}
 
-	void await(RedisOperations<String, String> redis, RedisKeys keys) {
+	/**
+	 * Identifies the connection a write is about to go out on; pass the result to {@link #await}.
+	 * @param redis the operations the write goes through
+	 * @return the connection's identity, or {@code null} when not waiting for replicas
+	 */
+	@Nullable String beforeWrite(RedisOperations<String, String> redis) {
+		return (this.replicas == 0) ? null : connectionIdentity(redis);
+	}
+
+	void await(RedisOperations<String, String> redis, RedisKeys keys, @Nullable String writtenOn) {
 		if (this.replicas == 0) {
 			return;
 		}
 		Assert.state(!keys.isClustered(), "Waiting for replicas is not supported in the cluster key layout");
+		Assert.notNull(writtenOn, "writtenOn cannot be null: call beforeWrite first");
 		Object acknowledged = redis.execute((RedisCallback<Object>) (connection) -> {
 			Object nativeConnection = connection.getNativeConnection();
 			if (LETTUCE_PRESENT && LettuceWait.supports(nativeConnection)) {
@@ -51,11 +68,36 @@ final class ReplicaAcknowledgement {
 			return connection.execute("WAIT", Integer.toString(this.replicas).getBytes(StandardCharsets.US_ASCII),
 					Long.toString(this.timeoutMillis).getBytes(StandardCharsets.US_ASCII));
 		});
+		String waitedOn = connectionIdentity(redis);
+		if (!waitedOn.equals(writtenOn)) {
+			throw new AuthorizationStoreUnavailableException("The connection to Redis changed during the write ("
+					+ writtenOn + " -> " + waitedOn + "): whether it reached " + this.replicas
+					+ " replicas is unknown");
+		}
 		long count = (acknowledged instanceof Number number) ? number.longValue() : -1;
 		if (count < this.replicas) {
 			throw new AuthorizationStoreUnavailableException("Only " + Math.max(count, 0) + " of " + this.replicas
 					+ " Redis replicas acknowledged the write in time");
 		}
+	}
+
+	/**
+	 * {@code id}, {@code addr} and {@code laddr} of {@code CLIENT INFO} (Redis 6.2): a reconnection, to the same
+	 * server or another, has another id or another client address, and another server another server address.
+	 */
+	private static String connectionIdentity(RedisOperations<String, String> redis) {
+		Object reply = redis.execute((RedisCallback<Object>) (connection) -> connection.execute("CLIENT",
+				"INFO".getBytes(StandardCharsets.US_ASCII)));
+		String info = (reply instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8)
+				: String.valueOf(reply);
+		StringBuilder identity = new StringBuilder();
+		for (String field : info.trim().split(" ")) {
+			if (field.startsWith("id=") || field.startsWith("addr=") || field.startsWith("laddr=")) {
+				identity.append((identity.length() > 0) ? " " : "").append(field);
+			}
+		}
+		Assert.state(identity.length() > 0, () -> "Unexpected CLIENT INFO reply: " + info);
+		return identity.toString();
 	}
 
 	/**

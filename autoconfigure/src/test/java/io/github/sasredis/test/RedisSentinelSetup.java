@@ -47,9 +47,11 @@ public final class RedisSentinelSetup implements AutoCloseable {
 	 * @return the running setup
 	 */
 	public static RedisSentinelSetup start() {
-		RedisServerProcess master = RedisServerProcess.start();
-		RedisServerProcess replica = RedisServerProcess.startWith("--replicaof", "127.0.0.1",
-				Integer.toString(master.port()));
+		// no delay before a full sync (the default waits 5 s for more replicas): the replica is in sync sooner at
+		// start, and so is the former master once the sentinels have made it a replica of the new one
+		RedisServerProcess master = RedisServerProcess.startWith("--repl-diskless-sync-delay", "0");
+		RedisServerProcess replica = RedisServerProcess.startWith("--repl-diskless-sync-delay", "0", "--replicaof",
+				"127.0.0.1", Integer.toString(master.port()));
 		List<Process> sentinels = new ArrayList<>();
 		List<Integer> ports = new ArrayList<>();
 		RedisSentinelSetup setup = new RedisSentinelSetup(master, replica, sentinels, ports);
@@ -127,6 +129,30 @@ public final class RedisSentinelSetup implements AutoCloseable {
 	 */
 	public RedisServerProcess master() {
 		return this.master;
+	}
+
+	/**
+	 * Returns the process that is the replica now, as the sentinels report the master.
+	 * @return the current replica
+	 */
+	public RedisServerProcess currentReplica() {
+		return (masterPort() == this.master.port()) ? this.replica : this.master;
+	}
+
+	/**
+	 * Returns when the master the sentinels report has a replica in sync: at once while the setup is healthy,
+	 * after a failover once the sentinels have made the former master a replica of the new one and it has synced.
+	 */
+	public void awaitReplicaInSync() {
+		await("a replica in sync with the master", Duration.ofSeconds(30), () -> {
+			try (RedisTestClient client = new RedisTestClient("127.0.0.1", masterPort())) {
+				String replication = String.valueOf(client.command("INFO", "replication"));
+				return replication.contains("role:master") && replication.contains("state=online");
+			}
+			catch (RuntimeException ex) {
+				return false;
+			}
+		});
 	}
 
 	/**
