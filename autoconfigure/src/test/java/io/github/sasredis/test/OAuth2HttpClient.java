@@ -74,29 +74,10 @@ public final class OAuth2HttpClient {
 	 * @return the token response
 	 */
 	public TokenResponse authorizationCodeFlow(String username, String password, String scope) {
-		String verifier = randomUrlSafe(32);
-		String state = randomUrlSafe(16);
-		String authorize = this.baseUrl + "/oauth2/authorize?" + form(Map.of("response_type", "code", "client_id",
-				this.clientId, "redirect_uri", this.redirectUri, "scope", scope, "state", state, "code_challenge",
-				challenge(verifier), "code_challenge_method", "S256"));
-		Response first = get(authorize);
-		require(first.status() == 302 && first.location().endsWith("/login"), "authorize → login", first);
-		Response loginPage = get(this.baseUrl + "/login");
-		Matcher csrf = CSRF.matcher(loginPage.body());
-		require(loginPage.status() == 200 && csrf.find(), "login page with a CSRF token", loginPage);
-		Response login = post(this.baseUrl + "/login", null,
-				Map.of("username", username, "password", password, "_csrf", csrf.group(1)));
-		require(login.status() == 302 && login.location().contains("/oauth2/authorize"), "login → authorize", login);
-		String resume = login.location().startsWith("http") ? login.location() : this.baseUrl + login.location();
-		Response authorized = get(resume);
-		require(authorized.status() == 302 && authorized.location().startsWith(this.redirectUri),
-				"authorize → redirect URI with a code", authorized);
-		Map<String, String> callback = query(URI.create(authorized.location()).getRawQuery());
-		require(state.equals(callback.get("state")), "state echoed", authorized);
-		Response token = post(this.baseUrl + "/oauth2/token", basic(), Map.of("grant_type", "authorization_code",
-				"code", callback.get("code"), "redirect_uri", this.redirectUri, "code_verifier", verifier));
+		AuthorizationCode code = authorizationCode(username, password, scope, true);
+		Response token = exchange(code);
 		require(token.status() == 200, "code exchanged", token);
-		return new TokenResponse(token.status(), token.json(), callback.get("code"));
+		return new TokenResponse(token.status(), token.json(), code.code());
 	}
 
 	/**
@@ -108,12 +89,26 @@ public final class OAuth2HttpClient {
 	 * @return the code and its PKCE verifier, for {@link #exchange(AuthorizationCode)}
 	 */
 	public AuthorizationCode authorizationCode(String username, String password, String scope) {
+		return authorizationCode(username, password, scope, false);
+	}
+
+	private AuthorizationCode authorizationCode(String username, String password, String scope,
+			boolean freshLogin) {
 		String verifier = randomUrlSafe(32);
 		String state = randomUrlSafe(16);
 		String authorize = this.baseUrl + "/oauth2/authorize?" + form(Map.of("response_type", "code", "client_id",
 				this.clientId, "redirect_uri", this.redirectUri, "scope", scope, "state", state, "code_challenge",
 				challenge(verifier), "code_challenge_method", "S256"));
-		Response authorized = browseLoggingIn(authorize, username, password);
+		Response authorized;
+		if (freshLogin) {
+			// a session logged in already would silently issue the code to its user, not to this one
+			Response first = get(authorize);
+			require(first.status() == 302 && first.location().endsWith("/login"), "authorize → login", first);
+			authorized = logIn(username, password);
+		}
+		else {
+			authorized = browseLoggingIn(authorize, username, password);
+		}
 		require(authorized.status() == 302 && authorized.location().startsWith(this.redirectUri),
 				"authorize → redirect URI with a code", authorized);
 		Map<String, String> callback = query(URI.create(authorized.location()).getRawQuery());
@@ -222,6 +217,10 @@ public final class OAuth2HttpClient {
 		if (!(first.status() == 302 && first.location().endsWith("/login"))) {
 			return first;
 		}
+		return logIn(username, password);
+	}
+
+	private Response logIn(String username, String password) {
 		Response loginPage = get(this.baseUrl + "/login");
 		Matcher csrf = CSRF.matcher(loginPage.body());
 		require(loginPage.status() == 200 && csrf.find(), "login page with a CSRF token", loginPage);
