@@ -13,14 +13,11 @@ import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.store.mapping.RefreshTokenRecordMapper;
 import io.github.sasredis.store.mapping.StoredAuthorization;
 import io.github.sasredis.store.mapping.TokenKind;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.RedisOperations;
-import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -86,9 +83,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private static final long MIN_TTL_MILLIS = 1000;
 
-	private static final Log logger = LogFactory.getLog(RedisOAuth2AuthorizationService.class);
-
-
 	private final RedisOperations<String, String> redis;
 
 	private RedisKeys keys = new RedisKeys();
@@ -115,6 +109,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private @Nullable RegisteredClientRepository registeredClientRepository;
 
 	private StoreOperationListener listener = StoreOperationListener.NONE;
+
+	private final RefreshTokenReuse reuse = new RefreshTokenReuse(this);
 
 	/**
 	 * Creates a store on the given Redis operations, which must read and write keys and values as UTF-8 strings
@@ -208,7 +204,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			if (!OAuth2TokenType.REFRESH_TOKEN.equals(tokenType)) {
 				return null;
 			}
-			return onRotatedOut(token, digest,
+			return this.reuse.onPresented(token, digest,
 					(found != null) ? found.subList(1, found.size())
 							: this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey())));
 		}
@@ -222,63 +218,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<String> scriptKeys = lookup.recordKey().isEmpty() ? List.of(lookup.authorizationKey())
 				: List.of(lookup.authorizationKey(), lookup.recordKey());
 		return read(scriptKeys, kind, token, digest);
-	}
-
-	/**
-	 * A refresh token that was rotated out is presented again. Within the rotation grace period the immediate
-	 * predecessor of the current refresh token is accepted once more; otherwise this is reuse (RFC 9700): the
-	 * whole grant is revoked, since the store cannot tell whether the client or an attacker presented it.
-	 * <p>
-	 * A reuse is logged at WARN with the user id cut for logs ({@link UserIds#forLog}), the client id, the
-	 * authorization id and the jti of the presented token (derived from its digest, so it names the token without
-	 * revealing it), and published as a {@link RefreshTokenRevokedEvent} with cause {@link RevocationCause#REUSE}
-	 * carrying the same in its {@link RefreshTokenRevokedEvent.Reuse} (the user id in full) and the revoked record
-	 * of the current refresh token, if it was still there. Only the request that removed the grant logs and
-	 * publishes.
-	 */
-	private @Nullable OAuth2Authorization onRotatedOut(String token, String digest, @Nullable List<?> found) {
-		if (found == null || found.size() < 5 || found.get(0) == null) {
-			return null;
-		}
-		String recordKey = (String) found.get(4);
-		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.redis.hasKey(recordKey))) {
-			return this.documentMapper
-				.read((String) found.get(0), TokenKind.REFRESH_TOKEN, token,
-						Map.of(VERSION_ATTRIBUTE, String.valueOf(found.get(1))))
-				.authorization();
-		}
-		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), null, null, Map.of());
-		OAuth2Authorization authorization = stored.authorization();
-		String userId = authorization.getPrincipalName();
-		Removed removed = removeAll(userId, List.of(authorization.getId())).get(0);
-		if (!removed.existed()) {
-			// another request presenting a rotated-out token revoked the grant first: one event per revocation
-			return null;
-		}
-		OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization.getRefreshToken();
-		List<RefreshTokenRecord> revoked = (current != null && stored.refreshTokenJti() != null
-				&& removed.liveRecord())
-				? List.of(recordOf(authorization, stored.refreshTokenJti(), current.getToken(), this.clock.instant()))
-				: List.of();
-		RefreshTokenRevokedEvent.Reuse reuse = new RefreshTokenRevokedEvent.Reuse(this.digester.jti(digest),
-				clientIdOf(authorization), authorization.getId());
-		if (logger.isWarnEnabled()) {
-			logger.warn("Refresh token reuse detected for user " + UserIds.forLog(userId) + " (client "
-					+ reuse.clientId() + ", authorization " + reuse.authorizationId() + ", jti " + reuse.jti()
-					+ "); grant revoked");
-		}
-		publish(new RefreshTokenRevokedEvent(this, userId, revoked, RevocationCause.REUSE, reuse));
-		return null;
-	}
-
-	private boolean isGraceful(String digest, List<?> found) {
-		if (this.rotationGracePeriod.isZero() || found.get(2) == null || found.get(3) == null) {
-			return false;
-		}
-		boolean predecessor = this.keys.token(digest).equals(found.get(2));
-		long rotatedAt = Long.parseLong(String.valueOf(found.get(3)));
-		return predecessor && this.clock.millis() - rotatedAt <= this.rotationGracePeriod.toMillis()
-				&& !"".equals(found.get(4));
 	}
 
 	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
@@ -403,6 +342,10 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		return this.clock;
 	}
 
+	Duration getRotationGracePeriod() {
+		return this.rotationGracePeriod;
+	}
+
 	String digestOf(String value) {
 		String digest = DigestPlaceholders.digestOf(value);
 		return (digest != null) ? digest : this.digester.digest(value);
@@ -430,7 +373,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		return Math.max(remaining, 0) + Math.max(this.grace.toSeconds(), 1);
 	}
 
-	private String clientIdOf(OAuth2Authorization authorization) {
+	String clientIdOf(OAuth2Authorization authorization) {
 		if (this.registeredClientRepository != null) {
 			RegisteredClient client = this.registeredClientRepository.findById(authorization.getRegisteredClientId());
 			if (client != null) {
