@@ -3,6 +3,8 @@ package io.github.sasredis.web;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.sasredis.store.AuthorizationStoreUnavailableException;
 import jakarta.servlet.FilterChain;
@@ -25,7 +27,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * <li>the request body is not valid form encoding (the servlet container refuses to parse its parameters):
  * {@code 400} with {@code invalid_request}.</li>
  * </ul>
- * No stack trace and no request value is written or logged. Sits in front of Spring Security's filter chain.
+ * No stack trace and no request value is written or logged; while Redis is down, one WARN line every 10 seconds
+ * says so (with how many requests failed since the last one), the rest go to DEBUG. Sits in front of Spring
+ * Security's filter chain.
  */
 public class OAuth2ErrorResponseFilter extends OncePerRequestFilter {
 
@@ -41,6 +45,13 @@ public class OAuth2ErrorResponseFilter extends OncePerRequestFilter {
 
 	private static final Log logger = LogFactory.getLog(OAuth2ErrorResponseFilter.class);
 
+	/** While Redis is down every request fails: one WARN per this interval, the others at DEBUG, counted. */
+	private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
+
+	private final AtomicLong notWarned = new AtomicLong();
+
 	@Override
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
@@ -53,7 +64,7 @@ public class OAuth2ErrorResponseFilter extends OncePerRequestFilter {
 			}
 			AuthorizationStoreUnavailableException unavailable = find(ex);
 			if (unavailable != null) {
-				logger.warn(unavailable.getMessage() + ": " + rootCause(unavailable).getClass().getSimpleName()
+				logUnavailable(unavailable.getMessage() + ": " + rootCause(unavailable).getClass().getSimpleName()
 						+ " on " + request.getMethod() + " " + request.getRequestURI());
 				write(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, UNAVAILABLE_BODY, "1");
 				return;
@@ -64,6 +75,20 @@ public class OAuth2ErrorResponseFilter extends OncePerRequestFilter {
 				return;
 			}
 			throw ex;
+		}
+	}
+
+	private void logUnavailable(String message) {
+		long now = System.nanoTime();
+		long next = this.nextWarning.get();
+		if (now - next >= 0 && this.nextWarning.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
+			long more = this.notWarned.getAndSet(0);
+			logger.warn(message + ((more > 0) ? " (and " + more + " more since the last warning)" : ""));
+			return;
+		}
+		this.notWarned.incrementAndGet();
+		if (logger.isDebugEnabled()) {
+			logger.debug(message);
 		}
 	}
 

@@ -2,6 +2,7 @@ package io.github.sasredis.e2e;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import io.github.sasredis.actuate.metrics.MicrometerStoreOperationListener;
@@ -14,10 +15,13 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -38,6 +42,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 				"spring.security.oauth2.authorizationserver.client.test.registration.authorization-grant-types="
 						+ "authorization_code,refresh_token,client_credentials" })
 @TestPropertySource(locations = AuthorizationServerEndToEndTests.SERVER_PROPERTIES)
+@ExtendWith(OutputCaptureExtension.class)
 class FailClosedEndToEndTests {
 
 	private static final RedisServerProcess redis = RedisServerProcess.start();
@@ -124,7 +129,7 @@ class FailClosedEndToEndTests {
 	}
 
 	@Test
-	void tokenEndpointWhenRedisStoppedThen503AndWhenBackThenServesSavedTokens() {
+	void tokenEndpointWhenRedisStoppedThen503AndWhenBackThenServesSavedTokens(CapturedOutput output) {
 		OAuth2HttpClient client = client();
 		TokenResponse issued = client.authorizationCodeFlow("user", "password", "openid read");
 		AuthorizationCode pendingCode = client.authorizationCode("user", "password", "openid read");
@@ -171,6 +176,13 @@ class FailClosedEndToEndTests {
 		}
 		TokenResponse again = refreshWhenBack(client, refreshed.refreshToken());
 		assertThat(again.status()).isEqualTo(200);
+
+		List<String> warnings = output.getAll()
+			.lines()
+			.filter((line) -> line.contains(" WARN ") && line.contains("cannot reach Redis"))
+			.toList();
+		assertThat(warnings).as("one WARN per 10 s while Redis is down, not one per failed request (7 or more)")
+			.hasSizeBetween(1, 3);
 	}
 
 	private static void sleep(long millis) {
