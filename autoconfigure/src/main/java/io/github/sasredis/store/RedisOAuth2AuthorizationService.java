@@ -133,20 +133,21 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private void doSave(OAuth2Authorization authorization) {
 		SaveCall call = new SaveCall(this, authorization, this.clock.instant());
-		String connection = this.replicas.beforeWrite(this.redis);
-		List<?> result = this.redis.execute(StoreScripts.SAVE, call.scriptKeys(), call.args());
-		long version = asLong(result.get(0));
-		if (version == -1) {
-			throw new ConcurrentAuthorizationChangeException(
-					"The authorization was changed by another request; the grant was already used");
-		}
-		if (version == -2) {
-			throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
-		}
+		List<?> result = this.replicas.write(this.redis, this.keys, (redis) -> {
+			List<?> reply = redis.execute(StoreScripts.SAVE, call.scriptKeys(), call.args());
+			long version = asLong(reply.get(0));
+			if (version == -1) {
+				throw new ConcurrentAuthorizationChangeException(
+						"The authorization was changed by another request; the grant was already used");
+			}
+			if (version == -2) {
+				throw new ConcurrentAuthorizationChangeException("The authorization was removed by another request");
+			}
+			return reply;
+		});
 		if (this.keys.isClustered()) {
 			call.writeLookups(this.redis, result, this.clock.millis());
 		}
-		this.replicas.await(this.redis, this.keys, connection);
 		RefreshTokenRecord record = call.record();
 		if (record != null && asLong(result.get(2)) == 1) {
 			this.listener.onRefreshTokenRecorded(record);
@@ -255,9 +256,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
 		scriptKeys.add(this.keys.userIndex(userId));
 		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
-		String connection = this.replicas.beforeWrite(this.redis);
-		List<?> replies = this.redis.execute(StoreScripts.REMOVE, scriptKeys, Long.toString(this.clock.millis()),
-				clustered ? "0" : "1");
+		List<?> replies = this.replicas.write(this.redis, this.keys, (redis) -> redis.execute(StoreScripts.REMOVE,
+				scriptKeys, Long.toString(this.clock.millis()), clustered ? "0" : "1"));
 		List<Removed> removed = new ArrayList<>(replies.size());
 		List<String> lookups = new ArrayList<>();
 		for (Object entry : replies) {
@@ -272,7 +272,6 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			authorizationIds.forEach((id) -> lookups.add(this.keys.authorizationById(id)));
 			lookups.forEach(this.redis::delete);
 		}
-		this.replicas.await(this.redis, this.keys, connection);
 		return removed;
 	}
 

@@ -5,12 +5,13 @@ import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 import io.lettuce.core.api.async.BaseRedisAsyncCommands;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisOperations;
+import org.springframework.data.redis.core.SessionCallback;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
@@ -46,20 +47,37 @@ final class ReplicaAcknowledgement {
 	}
 
 	/**
-	 * Identifies the connection a write is about to go out on; pass the result to {@link #await}.
+	 * Runs a write and, when replicas are to be awaited, {@code WAIT}s for them: the identity check, the write, the
+	 * {@code WAIT} and the second identity check run in one session, on one connection, also where connections are
+	 * pooled.
+	 * @param <T> the write's result
 	 * @param redis the operations the write goes through
-	 * @return the connection's identity, or {@code null} when not waiting for replicas
+	 * @param keys the key names (waiting is not supported in the cluster layout)
+	 * @param write the write, given the operations to use
+	 * @return what the write returned
 	 */
-	@Nullable String beforeWrite(RedisOperations<String, String> redis) {
-		return (this.replicas == 0) ? null : connectionIdentity(redis);
-	}
-
-	void await(RedisOperations<String, String> redis, RedisKeys keys, @Nullable String writtenOn) {
+	<T> T write(RedisOperations<String, String> redis, RedisKeys keys,
+			Function<RedisOperations<String, String>, T> write) {
 		if (this.replicas == 0) {
-			return;
+			return write.apply(redis);
 		}
 		Assert.state(!keys.isClustered(), "Waiting for replicas is not supported in the cluster key layout");
-		Assert.notNull(writtenOn, "writtenOn cannot be null: call beforeWrite first");
+		return redis.execute(new SessionCallback<T>() {
+
+			@Override
+			@SuppressWarnings("unchecked")
+			public <K, V> T execute(RedisOperations<K, V> operations) {
+				RedisOperations<String, String> session = (RedisOperations<String, String>) operations;
+				String writtenOn = connectionIdentity(session);
+				T result = write.apply(session);
+				await(session, writtenOn);
+				return result;
+			}
+
+		});
+	}
+
+	private void await(RedisOperations<String, String> redis, String writtenOn) {
 		Object acknowledged = redis.execute((RedisCallback<Object>) (connection) -> {
 			Object nativeConnection = connection.getNativeConnection();
 			if (LETTUCE_PRESENT && LettuceWait.supports(nativeConnection)) {
