@@ -18,8 +18,10 @@ import org.springframework.core.io.Resource;
 public class DemoProperties {
 
 	/**
-	 * Users kept in memory (demo only), by login name: {@code demo.users.<name>.password}, {@code ...roles}. The
-	 * login name is also the {@code user_id} under which the user's refresh tokens are recorded.
+	 * Users kept in memory (demo only), by login name: {@code demo.users.<name>.password}, {@code ...roles},
+	 * {@code ...enabled}. The login name is also the {@code user_id} under which the user's refresh tokens are
+	 * recorded; write names with characters other than letters, digits and {@code -} in brackets
+	 * ({@code demo.users[jane_doe].password}), or Spring Boot drops those characters from the key.
 	 */
 	private Map<String, User> users = new LinkedHashMap<>();
 
@@ -59,12 +61,26 @@ public class DemoProperties {
 		 */
 		private List<String> roles = new ArrayList<>(List.of("USER"));
 
+		/**
+		 * Whether the user exists; set to false to drop one of the defaults
+		 * ({@code demo.users.alice.enabled=false}).
+		 */
+		private boolean enabled = true;
+
 		public String getPassword() {
 			return this.password;
 		}
 
 		public void setPassword(String password) {
 			this.password = password;
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 		public List<String> getRoles() {

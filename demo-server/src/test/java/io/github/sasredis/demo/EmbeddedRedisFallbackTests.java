@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 		EmbeddedRedisFallbackTests.TOKEN + "access-token-time-to-live=10m",
 		EmbeddedRedisFallbackTests.TOKEN + "refresh-token-time-to-live=2h",
 		// one property changes one user; the others keep their defaults
-		"--demo.users.ops.password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD,
+		"--demo.users.ops.password=" + EmbeddedRedisFallbackTests.OPS_PASSWORD, "--demo.users.alice.enabled=false",
+		"--demo.users[jane_doe].password=jane-password",
 		"--management.endpoint.refreshtokens.access=read-only" })
 @ExtendWith(OutputCaptureExtension.class)
 class EmbeddedRedisFallbackTests {
@@ -108,7 +109,17 @@ class EmbeddedRedisFallbackTests {
 			.isEqualTo(200);
 		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "ops", "ops-password").statusCode())
 			.isEqualTo(401);
-		assertThat(client.authorizationCodeFlow("alice", "password").refreshToken())
+	}
+
+	@Test
+	void usersWhenChangedByPropertyThenOneDroppedOneAddedOthersKept() {
+		DemoClient client = new DemoClient(this.port);
+
+		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "alice", "password").statusCode())
+			.as("alice dropped: unknown user").isEqualTo(401);
+		assertThat(client.basic("GET", "/actuator/refreshtokens/user", "jane_doe", "jane-password").statusCode())
+			.as("jane_doe added, with role USER only").isEqualTo(403);
+		assertThat(client.authorizationCodeFlow("user", "password").refreshToken())
 			.as("the users not named keep their defaults")
 			.isNotBlank();
 	}

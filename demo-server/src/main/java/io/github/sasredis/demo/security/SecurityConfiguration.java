@@ -120,6 +120,7 @@ public class SecurityConfiguration {
 		List<UserDetails> users = properties.getUsers()
 			.entrySet()
 			.stream()
+			.filter((entry) -> entry.getValue().isEnabled())
 			.map((entry) -> toUserDetails(entry.getKey(), entry.getValue()))
 			.toList();
 		return new InMemoryUserDetailsManager(users);
