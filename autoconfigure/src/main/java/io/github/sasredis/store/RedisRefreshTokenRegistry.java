@@ -17,9 +17,6 @@ import org.springframework.util.Assert;
  */
 public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 
-	/** Longest jti looked up; the store's own are 22 characters. */
-	private static final int MAX_JTI_LENGTH = 64;
-
 	private final RedisOAuth2AuthorizationService store;
 
 	/**
@@ -100,28 +97,13 @@ public class RedisRefreshTokenRegistry implements RefreshTokenRegistry {
 	 * and a record is only returned to the user it belongs to.
 	 */
 	private Optional<RefreshTokenRecord> find(String userId, String jti) {
-		if (!isWellFormedJti(jti)) {
+		if (!TokenDigester.isWellFormedJti(jti)) {
 			return Optional.empty();
 		}
 		String value = this.store.getRedis().opsForValue().get(this.store.getKeys().refreshTokenRecord(userId, jti));
 		return Optional.ofNullable(value)
 			.map(this.store.getRecordMapper()::read)
 			.filter((record) -> record.userId().equals(userId) && record.jti().equals(jti));
-	}
-
-	private static boolean isWellFormedJti(String jti) {
-		if (jti.length() > MAX_JTI_LENGTH) {
-			return false;
-		}
-		for (int i = 0; i < jti.length(); i++) {
-			char c = jti.charAt(i);
-			boolean base64url = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-					|| c == '_';
-			if (!base64url) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 	private List<RefreshTokenRecord> removeAll(String userId) {

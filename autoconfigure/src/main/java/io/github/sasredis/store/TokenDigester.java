@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,6 +24,8 @@ import org.springframework.util.Assert;
 public final class TokenDigester {
 
 	private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+	private static final Pattern JTI = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	private final byte[] secret;
 
@@ -77,6 +80,16 @@ public final class TokenDigester {
 		Assert.hasText(digest, "digest cannot be empty");
 		byte[] hash = sha256(("jti:" + digest).getBytes(StandardCharsets.UTF_8));
 		return BASE64URL.encodeToString(Arrays.copyOf(hash, 16));
+	}
+
+	/**
+	 * Whether a value can be a jti: base64url without padding, 1 to 64 characters (the store's own are 22). Anything
+	 * else, a {@code :} above all, names no refresh token and must never go into a record key.
+	 * @param jti the value
+	 * @return {@code true} when it has the form of a jti
+	 */
+	public static boolean isWellFormedJti(String jti) {
+		return JTI.matcher(jti).matches();
 	}
 
 	private byte[] hash(byte[] input) {

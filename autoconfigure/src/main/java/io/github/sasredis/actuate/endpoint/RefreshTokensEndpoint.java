@@ -2,12 +2,12 @@ package io.github.sasredis.actuate.endpoint;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.github.sasredis.store.RefreshTokenRecord;
 import io.github.sasredis.store.RefreshTokenRegistry;
 import io.github.sasredis.store.RevocationCause;
+import io.github.sasredis.store.TokenDigester;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -35,11 +35,6 @@ import org.springframework.util.Assert;
  */
 @Endpoint(id = "refreshtokens")
 public class RefreshTokensEndpoint {
-
-	/**
-	 * What a jti may look like: a jti is base64url without padding (22 characters); up to 64 are accepted.
-	 */
-	private static final Pattern JTI = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
 	private final RefreshTokenRegistry registry;
 
@@ -101,7 +96,7 @@ public class RefreshTokensEndpoint {
 	 */
 	@DeleteOperation
 	public WebEndpointResponse<RevokedDescriptor> revokeRefreshToken(@Selector String user, @Selector String jti) {
-		if (!JTI.matcher(jti).matches()) {
+		if (!TokenDigester.isWellFormedJti(jti)) {
 			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_BAD_REQUEST);
 		}
 		return this.registry.revoke(user, jti, RevocationCause.OPS)
