@@ -68,7 +68,8 @@ public class OAuth2AuthorizationDocumentMapper {
 
 	/**
 	 * Creates a {@link JsonMapper} with Spring Security's Jackson modules and their polymorphic type allowlist,
-	 * extended by the given customizer. Use it to allow an application's own principal or attribute types, for
+	 * extended by the given customizer, and a module that lets Jackson cache the deserializers of typed collections
+	 * and maps (it changes no JSON; see {@code CachedContainerDeserializers}). Use it to allow an application's own principal or attribute types, for
 	 * example {@code builder -> builder.allowIfSubType(MyUser.class)}.
 	 * @param classLoader the class loader to find the modules with
 	 * @param allowlist a customizer of the type allowlist
@@ -80,7 +81,10 @@ public class OAuth2AuthorizationDocumentMapper {
 		Assert.notNull(allowlist, "allowlist cannot be null");
 		BasicPolymorphicTypeValidator.Builder builder = BasicPolymorphicTypeValidator.builder();
 		allowlist.accept(builder);
-		return JsonMapper.builder().addModules(SecurityJacksonModules.getModules(classLoader, builder)).build();
+		return JsonMapper.builder()
+			.addModules(SecurityJacksonModules.getModules(classLoader, builder))
+			.addModule(new CachedContainerDeserializers())
+			.build();
 	}
 
 	/**
