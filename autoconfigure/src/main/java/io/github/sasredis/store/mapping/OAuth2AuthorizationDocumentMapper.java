@@ -1,5 +1,6 @@
 package io.github.sasredis.store.mapping;
 
+import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -11,12 +12,14 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JsonGenerator;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
-import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.jackson.SecurityJacksonModules;
@@ -48,6 +51,9 @@ public class OAuth2AuthorizationDocumentMapper {
 
 	private final JavaType mapType;
 
+	/** Reads a map at the parser's position inside the document (more of the document follows it). */
+	private final ObjectReader mapReader;
+
 	/**
 	 * Creates a mapper that allows the types Spring Security's modules allow.
 	 */
@@ -64,6 +70,7 @@ public class OAuth2AuthorizationDocumentMapper {
 		Assert.notNull(jsonMapper, "jsonMapper cannot be null");
 		this.jsonMapper = jsonMapper;
 		this.mapType = jsonMapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class);
+		this.mapReader = jsonMapper.readerFor(this.mapType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	/**
@@ -97,42 +104,55 @@ public class OAuth2AuthorizationDocumentMapper {
 	 */
 	public String write(OAuth2Authorization authorization, Map<TokenKind, String> digests,
 			@Nullable String refreshTokenJti, Set<String> excludedAttributes) {
-		ObjectNode document = this.jsonMapper.createObjectNode();
-		document.put("id", authorization.getId());
-		document.put("client", authorization.getRegisteredClientId());
-		document.put("principal", authorization.getPrincipalName());
-		document.put("grant", authorization.getAuthorizationGrantType().getValue());
-		writeStrings(document.putArray("scopes"), authorization.getAuthorizedScopes());
 		Map<String, Object> attributes = new LinkedHashMap<>(authorization.getAttributes());
 		attributes.remove(OAuth2ParameterNames.STATE);
 		attributes.keySet().removeAll(excludedAttributes);
-		document.set("attributes", this.jsonMapper.valueToTree(attributes));
-		ObjectNode tokens = document.putObject("tokens");
-		String stateDigest = digests.get(TokenKind.STATE);
-		if (stateDigest != null) {
-			tokens.putObject(TokenKind.STATE.code()).put("digest", stateDigest);
+		StringWriter out = new StringWriter(4096);
+		try (JsonGenerator generator = this.jsonMapper.createGenerator(out)) {
+			generator.writeStartObject();
+			generator.writeStringProperty("id", authorization.getId());
+			generator.writeStringProperty("client", authorization.getRegisteredClientId());
+			generator.writeStringProperty("principal", authorization.getPrincipalName());
+			generator.writeStringProperty("grant", authorization.getAuthorizationGrantType().getValue());
+			writeStrings(generator, "scopes", authorization.getAuthorizedScopes());
+			generator.writeName("attributes");
+			this.jsonMapper.writeValue(generator, attributes);
+			generator.writeName("tokens");
+			generator.writeStartObject();
+			String stateDigest = digests.get(TokenKind.STATE);
+			if (stateDigest != null) {
+				generator.writeName(TokenKind.STATE.code());
+				generator.writeStartObject();
+				generator.writeStringProperty("digest", stateDigest);
+				generator.writeEndObject();
+			}
+			for (TokenKind kind : TokenKind.values()) {
+				OAuth2Authorization.Token<? extends OAuth2Token> token = kind.tokenIn(authorization);
+				if (token == null) {
+					continue;
+				}
+				String digest = digests.get(kind);
+				Assert.state(digest != null, () -> "no digest given for the " + kind + " of the authorization");
+				generator.writeName(kind.code());
+				generator.writeStartObject();
+				generator.writeStringProperty("digest", digest);
+				writeInstant(generator, "iat", token.getToken().getIssuedAt());
+				writeInstant(generator, "exp", token.getToken().getExpiresAt());
+				generator.writeName("metadata");
+				this.jsonMapper.writeValue(generator, plainCollections(token.getMetadata()));
+				if (token.getToken() instanceof OAuth2AccessToken accessToken) {
+					generator.writeStringProperty("type", accessToken.getTokenType().getValue());
+					writeStrings(generator, "scopes", accessToken.getScopes());
+				}
+				if (kind == TokenKind.REFRESH_TOKEN && refreshTokenJti != null) {
+					generator.writeStringProperty("jti", refreshTokenJti);
+				}
+				generator.writeEndObject();
+			}
+			generator.writeEndObject();
+			generator.writeEndObject();
 		}
-		for (TokenKind kind : TokenKind.values()) {
-			OAuth2Authorization.Token<? extends OAuth2Token> token = kind.tokenIn(authorization);
-			if (token == null) {
-				continue;
-			}
-			String digest = digests.get(kind);
-			Assert.state(digest != null, () -> "no digest given for the " + kind + " of the authorization");
-			ObjectNode node = tokens.putObject(kind.code());
-			node.put("digest", digest);
-			putInstant(node, "iat", token.getToken().getIssuedAt());
-			putInstant(node, "exp", token.getToken().getExpiresAt());
-			node.set("metadata", this.jsonMapper.valueToTree(plainCollections(token.getMetadata())));
-			if (token.getToken() instanceof OAuth2AccessToken accessToken) {
-				node.put("type", accessToken.getTokenType().getValue());
-				writeStrings(node.putArray("scopes"), accessToken.getScopes());
-			}
-			if (kind == TokenKind.REFRESH_TOKEN && refreshTokenJti != null) {
-				node.put("jti", refreshTokenJti);
-			}
-		}
-		return this.jsonMapper.writeValueAsString(document);
+		return out.toString();
 	}
 
 	/**
@@ -146,54 +166,121 @@ public class OAuth2AuthorizationDocumentMapper {
 	@SuppressWarnings("unchecked")
 	public StoredAuthorization read(String json, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
 			Map<String, Object> extraAttributes) {
-		JsonNode document = this.jsonMapper.readTree(json);
-		String registeredClientId = document.get("client").asString();
+		String id = null;
+		String registeredClientId = null;
+		String principalName = null;
+		String grantType = null;
+		Set<String> scopes = new LinkedHashSet<>();
+		Map<String, Object> attributes = Map.of();
+		Map<TokenKind, StoredToken> tokens = new EnumMap<>(TokenKind.class);
+		// one pass over the document: Spring Security's deserializers read the attributes and the metadata from
+		// the same parser
+		try (JsonParser parser = this.jsonMapper.createParser(json)) {
+			expect(parser, parser.nextToken(), JsonToken.START_OBJECT);
+			for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+				JsonToken value = parser.nextToken();
+				switch (name) {
+					case "id" -> id = parser.getValueAsString();
+					case "client" -> registeredClientId = parser.getValueAsString();
+					case "principal" -> principalName = parser.getValueAsString();
+					case "grant" -> grantType = parser.getValueAsString();
+					case "scopes" -> scopes = readStrings(parser);
+					case "attributes" -> attributes = readMap(parser);
+					case "tokens" -> readTokens(parser, value, tokens);
+					default -> parser.skipChildren();
+				}
+			}
+		}
+		Assert.state(id != null && registeredClientId != null && principalName != null && grantType != null,
+				"the document lacks its id, client, principal or grant");
 		OAuth2Authorization.Builder builder = OAuth2Authorization.withRegisteredClient(clientWithId(registeredClientId))
-			.id(document.get("id").asString())
-			.principalName(document.get("principal").asString())
-			.authorizationGrantType(new AuthorizationGrantType(document.get("grant").asString()))
-			.authorizedScopes(readStrings(document.get("scopes")));
-		Map<String, Object> attributes = readMap(document.get("attributes"));
+			.id(id)
+			.principalName(principalName)
+			.authorizationGrantType(new AuthorizationGrantType(grantType))
+			.authorizedScopes(scopes);
+		Map<String, Object> storedAttributes = attributes;
 		builder.attributes((attrs) -> {
-			attrs.putAll(attributes);
+			attrs.putAll(storedAttributes);
 			attrs.putAll(extraAttributes);
 		});
 		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
 		String jti = null;
-		JsonNode tokens = document.get("tokens");
-		for (TokenKind kind : TokenKind.values()) {
-			JsonNode node = tokens.get(kind.code());
-			if (node == null) {
-				continue;
-			}
-			String digest = node.get("digest").asString();
-			digests.put(kind, digest);
+		for (Map.Entry<TokenKind, StoredToken> entry : tokens.entrySet()) {
+			TokenKind kind = entry.getKey();
+			StoredToken stored = entry.getValue();
+			Assert.state(stored.digest != null, () -> "the " + kind + " in the document has no digest");
+			digests.put(kind, stored.digest);
 			String value = (kind == presentedKind && presentedValue != null) ? presentedValue
-					: DigestPlaceholders.of(digest);
+					: DigestPlaceholders.of(stored.digest);
 			if (kind == TokenKind.STATE) {
 				builder.attribute(OAuth2ParameterNames.STATE, value);
 				continue;
 			}
-			Instant issuedAt = readInstant(node, "iat");
-			Instant expiresAt = readInstant(node, "exp");
-			Map<String, Object> metadata = readMap(node.get("metadata"));
+			Map<String, Object> metadata = stored.metadata;
 			OAuth2Token token = switch (kind) {
-				case AUTHORIZATION_CODE -> new OAuth2AuthorizationCode(value, issuedAt, expiresAt);
-				case ACCESS_TOKEN -> new OAuth2AccessToken(accessTokenType(node.get("type").asString()), value,
-						issuedAt, expiresAt, readStrings(node.get("scopes")));
-				case REFRESH_TOKEN -> new OAuth2RefreshToken(value, issuedAt, expiresAt);
-				case ID_TOKEN -> new OidcIdToken(value, issuedAt, expiresAt,
+				case AUTHORIZATION_CODE -> new OAuth2AuthorizationCode(value, stored.issuedAt, stored.expiresAt);
+				case ACCESS_TOKEN -> new OAuth2AccessToken(accessTokenType(stored.type), value, stored.issuedAt,
+						stored.expiresAt, stored.scopes);
+				case REFRESH_TOKEN -> new OAuth2RefreshToken(value, stored.issuedAt, stored.expiresAt);
+				case ID_TOKEN -> new OidcIdToken(value, stored.issuedAt, stored.expiresAt,
 						(Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME));
-				case DEVICE_CODE -> new OAuth2DeviceCode(value, issuedAt, expiresAt);
-				case USER_CODE -> new OAuth2UserCode(value, issuedAt, expiresAt);
+				case DEVICE_CODE -> new OAuth2DeviceCode(value, stored.issuedAt, stored.expiresAt);
+				case USER_CODE -> new OAuth2UserCode(value, stored.issuedAt, stored.expiresAt);
 				case STATE -> throw new IllegalStateException("state is not a token");
 			};
 			builder.token(token, (md) -> md.putAll(metadata));
-			if (kind == TokenKind.REFRESH_TOKEN && node.hasNonNull("jti")) {
-				jti = node.get("jti").asString();
+			if (kind == TokenKind.REFRESH_TOKEN) {
+				jti = stored.jti;
 			}
 		}
 		return new StoredAuthorization(builder.build(), digests, jti);
+	}
+
+	private void readTokens(JsonParser parser, JsonToken start, Map<TokenKind, StoredToken> tokens) {
+		expect(parser, start, JsonToken.START_OBJECT);
+		for (String code = parser.nextName(); code != null; code = parser.nextName()) {
+			JsonToken value = parser.nextToken();
+			TokenKind kind = TokenKind.ofCode(code);
+			if (kind == null) {
+				parser.skipChildren();
+				continue;
+			}
+			expect(parser, value, JsonToken.START_OBJECT);
+			StoredToken token = new StoredToken();
+			for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+				parser.nextToken();
+				switch (name) {
+					case "digest" -> token.digest = parser.getValueAsString();
+					case "iat" -> token.issuedAt = readInstant(parser);
+					case "exp" -> token.expiresAt = readInstant(parser);
+					case "metadata" -> token.metadata = readMap(parser);
+					case "type" -> token.type = parser.getValueAsString();
+					case "scopes" -> token.scopes = readStrings(parser);
+					case "jti" -> token.jti = parser.getValueAsString();
+					default -> parser.skipChildren();
+				}
+			}
+			tokens.put(kind, token);
+		}
+	}
+
+	/** A token as the document holds it. */
+	private static final class StoredToken {
+
+		@Nullable String digest;
+
+		@Nullable Instant issuedAt;
+
+		@Nullable Instant expiresAt;
+
+		Map<String, Object> metadata = Map.of();
+
+		@Nullable String type;
+
+		Set<String> scopes = new LinkedHashSet<>();
+
+		@Nullable String jti;
+
 	}
 
 	/**
@@ -220,11 +307,22 @@ public class OAuth2AuthorizationDocumentMapper {
 		return value;
 	}
 
-	private Map<String, Object> readMap(JsonNode node) {
-		return this.jsonMapper.treeToValue(node, this.mapType);
+	private Map<String, Object> readMap(JsonParser parser) {
+		if (parser.currentToken() == JsonToken.VALUE_NULL) {
+			return Map.of();
+		}
+		Map<String, Object> map = this.mapReader.readValue(parser);
+		return (map != null) ? map : Map.of();
 	}
 
-	private static OAuth2AccessToken.TokenType accessTokenType(String value) {
+	private static void expect(JsonParser parser, @Nullable JsonToken actual, JsonToken expected) {
+		if (actual != expected) {
+			throw new IllegalStateException("the document holds " + actual + " where " + expected + " belongs, at "
+					+ parser.currentLocation().getCharOffset());
+		}
+	}
+
+	private static OAuth2AccessToken.TokenType accessTokenType(@Nullable String value) {
 		if (OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(value)) {
 			return OAuth2AccessToken.TokenType.DPOP;
 		}
@@ -239,27 +337,37 @@ public class OAuth2AuthorizationDocumentMapper {
 			.build();
 	}
 
-	private static void writeStrings(ArrayNode array, Set<String> values) {
-		values.forEach(array::add);
+	private static void writeStrings(JsonGenerator generator, String name, Set<String> values) {
+		generator.writeName(name);
+		generator.writeStartArray();
+		for (String value : values) {
+			generator.writeString(value);
+		}
+		generator.writeEndArray();
 	}
 
-	private static Set<String> readStrings(@Nullable JsonNode array) {
+	private static Set<String> readStrings(JsonParser parser) {
 		Set<String> values = new LinkedHashSet<>();
-		if (array != null) {
-			array.forEach((value) -> values.add(value.asString()));
+		if (parser.currentToken() == JsonToken.START_ARRAY) {
+			for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; token = parser.nextToken()) {
+				expect(parser, token, JsonToken.VALUE_STRING);
+				values.add(parser.getString());
+			}
+		}
+		else {
+			parser.skipChildren();
 		}
 		return values;
 	}
 
-	private static void putInstant(ObjectNode node, String field, @Nullable Instant instant) {
+	private static void writeInstant(JsonGenerator generator, String name, @Nullable Instant instant) {
 		if (instant != null) {
-			node.put(field, instant.toString());
+			generator.writeStringProperty(name, instant.toString());
 		}
 	}
 
-	private static @Nullable Instant readInstant(JsonNode node, String field) {
-		JsonNode value = node.get(field);
-		return (value != null && !value.isNull()) ? Instant.parse(value.asString()) : null;
+	private static @Nullable Instant readInstant(JsonParser parser) {
+		return (parser.currentToken() == JsonToken.VALUE_STRING) ? Instant.parse(parser.getString()) : null;
 	}
 
 }
