@@ -141,7 +141,7 @@ public final class Harness {
 		if (!this.skip.contains("jmh")) {
 			for (int threads : new int[] { 1, 8 }) {
 				runs.addAll(jmh(redis, "StoreBenchmark\\.(save|findByToken|rotate|remove)$", stores, threads));
-				runs.addAll(jmh(redis, "StoreBenchmark\\.(listUserTokens|revokeAllOfUser)$",
+				runs.addAll(jmh(redis, "StoreBenchmark\\.(listUserTokens|revokeAllOfUser|redisFloor)$",
 						List.of(Stores.REDIS), threads));
 			}
 			try (PrintStream out = new PrintStream(Files.newOutputStream(this.results.resolve("results.json")), true,

@@ -23,6 +23,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
@@ -43,6 +46,9 @@ public class StoreBenchmark {
 
 	/** Grants each thread rotates in turn; one thread only ever rotates its own. */
 	static final int ROTATED_GRANTS_PER_THREAD = 64;
+
+	/** Prefix of the keys {@link #redisFloor} uses, one per thread. */
+	static final String FLOOR_KEY_PREFIX = "bench:floor:";
 
 	/** Grants of the user whom revoke-all revokes. */
 	static final int GRANTS_PER_REVOKED_USER = Workload.GRANTS / Workload.USERS;
@@ -209,6 +215,55 @@ public class StoreBenchmark {
 	}
 
 	/**
+	 * The floor under any two-round-trip store on this machine: a plain {@code GET} and {@code SET} of a value the
+	 * size of our document, through a connection factory configured as Boot configures it, with no store logic.
+	 */
+	@State(Scope.Benchmark)
+	public static class FloorState {
+
+		LettuceConnectionFactory factory;
+
+		StringRedisTemplate redis;
+
+		String document;
+
+		final AtomicInteger threadNumbers = new AtomicInteger();
+
+		@Setup(Level.Trial)
+		public void open() {
+			this.factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration("127.0.0.1", Integer.getInteger(Stores.REDIS_PORT_PROPERTY)));
+			this.factory.afterPropertiesSet();
+			this.factory.start();
+			this.redis = new StringRedisTemplate(this.factory);
+			this.document = Workload.documentOf(Workload.seeded(0));
+		}
+
+		@TearDown(Level.Trial)
+		public void close() {
+			for (int i = 0; i < this.threadNumbers.get(); i++) {
+				this.redis.delete(FLOOR_KEY_PREFIX + i);
+			}
+			this.factory.destroy();
+		}
+
+	}
+
+	/** The key one thread of {@link #redisFloor} reads and writes. */
+	@State(Scope.Thread)
+	public static class FloorKey {
+
+		String key;
+
+		@Setup(Level.Trial)
+		public void setUp(FloorState floor) {
+			this.key = FLOOR_KEY_PREFIX + floor.threadNumbers.getAndIncrement();
+			floor.redis.opsForValue().set(this.key, floor.document);
+		}
+
+	}
+
+	/**
 	 * {@code save} of a new grant, as the authorization-code grant saves it after the code exchange.
 	 */
 	@Benchmark
@@ -277,6 +332,18 @@ public class StoreBenchmark {
 			store.misses.incrementAndGet();
 		}
 		return revoked;
+	}
+
+	/**
+	 * Two round trips with no store logic: {@code GET} and {@code SET} of a value the size of our document (ours
+	 * only: the floor under a rotate on Redis, which is also two round trips).
+	 */
+	@Benchmark
+	public String redisFloor(StoreState store, FloorState floor, FloorKey key) {
+		requireRegistry(store);
+		String value = floor.redis.opsForValue().get(key.key);
+		floor.redis.opsForValue().set(key.key, floor.document);
+		return value;
 	}
 
 	private static void requireRegistry(StoreState store) {

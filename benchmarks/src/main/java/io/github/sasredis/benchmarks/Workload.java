@@ -6,12 +6,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
+
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
+import io.github.sasredis.store.mapping.TokenKind;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -292,6 +296,24 @@ public final class Workload {
 				null, user.getAuthorities());
 		authentication.setDetails(new WebAuthenticationDetails("127.0.0.1", sessionId));
 		return authentication;
+	}
+
+	/**
+	 * The JSON document our store writes for a grant, with digests of the length SHA-256 gives in place of its
+	 * secrets (what {@link StoreBenchmark#redisFloor} moves in each direction).
+	 * @param authorization the grant
+	 * @return the document
+	 */
+	public static String documentOf(OAuth2Authorization authorization) {
+		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
+		for (TokenKind kind : TokenKind.values()) {
+			if ((kind == TokenKind.STATE) ? authorization.getAttribute("state") != null
+					: kind.tokenIn(authorization) != null) {
+				digests.put(kind, randomValue(new SplittableRandom(kind.ordinal()), 43));
+			}
+		}
+		return new OAuth2AuthorizationDocumentMapper().write(authorization, digests, randomValue(new SplittableRandom(7), 22),
+				Set.of());
 	}
 
 }
