@@ -122,32 +122,34 @@ public final class Counts {
 		SplittableRandom random = new SplittableRandom(7);
 		int[] users = { Workload.USERS, smallUsers() };
 		Stores.Store[] stores = { full, small };
-		long[][] nanos = new long[2][2];
-		int batches = 6;
-		int lists = 250;
-		int revokes = 60;
+		int lists = 1_500;
+		int revokes = 300;
+		int warmUp = 100;
 		int perUser = StoreBenchmark.GRANTS_PER_REVOKED_USER;
-		for (int batch = -1; batch < batches; batch++) { // batch -1 warms up
+		// one call on each store in turn, and the median of each: a burst of load elsewhere on the machine moves a
+		// few calls of both, not the comparison
+		long[][] listNanos = new long[2][lists];
+		long[][] revokeNanos = new long[2][revokes];
+		for (int i = -warmUp; i < lists; i++) {
 			for (int s = 0; s < 2; s++) {
-				Stores.Store store = stores[s];
+				String user = Workload.userId(random.nextInt(users[s]));
 				long start = System.nanoTime();
-				for (int i = 0; i < lists; i++) {
-					store.registry().findByUser(Workload.userId(random.nextInt(users[s])));
+				stores[s].registry().findByUser(user);
+				if (i >= 0) {
+					listNanos[s][i] = System.nanoTime() - start;
 				}
-				long listed = System.nanoTime() - start;
-				long revoked = 0;
-				for (int i = 0; i < revokes; i++) {
-					String user = "timed-revoke-" + s + "-" + batch + "-" + i;
-					for (int g = 0; g < perUser; g++) {
-						store.service().save(Workload.newGrant(user, random));
-					}
-					long t = System.nanoTime();
-					store.registry().revokeAll(user, RevocationCause.OPS);
-					revoked += System.nanoTime() - t;
+			}
+		}
+		for (int i = -warmUp / 10; i < revokes; i++) {
+			for (int s = 0; s < 2; s++) {
+				String user = "timed-revoke-" + s + "-" + i;
+				for (int g = 0; g < perUser; g++) {
+					stores[s].service().save(Workload.newGrant(user, random));
 				}
-				if (batch >= 0) {
-					nanos[s][0] += listed;
-					nanos[s][1] += revoked;
+				long start = System.nanoTime();
+				stores[s].registry().revokeAll(user, RevocationCause.OPS);
+				if (i >= 0) {
+					revokeNanos[s][i] = System.nanoTime() - start;
 				}
 			}
 		}
@@ -155,12 +157,20 @@ public final class Counts {
 		String[] names = { "full", "small" };
 		for (int s = 0; s < 2; s++) {
 			Map<String, Object> timing = new LinkedHashMap<>();
-			timing.put("listMicros", round(nanos[s][0] / 1e3 / (batches * lists)));
-			timing.put("revokeAllMicros", round(nanos[s][1] / 1e3 / (batches * revokes)));
+			timing.put("listMicros", round(median(listNanos[s]) / 1e3));
+			timing.put("revokeAllMicros", round(median(revokeNanos[s]) / 1e3));
 			result.put(names[s], timing);
 		}
 		result.put("smallGrants", smallGrants());
+		result.put("statistic", "median of " + lists + " lists and " + revokes + " revoke-alls per store, alternating");
 		return result;
+	}
+
+	private static double median(long[] values) {
+		long[] sorted = values.clone();
+		java.util.Arrays.sort(sorted);
+		int middle = sorted.length / 2;
+		return (sorted.length % 2 == 1) ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
 	}
 
 	private static Map<String, Object> roundTrips(Stores.Store store, RoundTripCounter counter,

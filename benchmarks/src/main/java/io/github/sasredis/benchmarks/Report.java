@@ -242,7 +242,7 @@ public final class Report {
 
 		JsonNode keyspace = this.summary.path("keyspace");
 		md.append(String.format(Locale.ROOT,
-				"List and revoke-all, one thread, µs per call: %,d grants %s µs / %s µs, %,d grants %s µs / %s µs.\n\n",
+				"List and revoke-all, one thread, median µs per call (one call on each store in turn): %,d grants %s µs / %s µs, %,d grants %s µs / %s µs.\n\n",
 				keyspace.path("smallGrants").asInt(), number(keyspace.path("small").path("listMicros").asDouble()),
 				number(keyspace.path("small").path("revokeAllMicros").asDouble()), redis.path("grants").asInt(),
 				number(keyspace.path("full").path("listMicros").asDouble()),
@@ -373,7 +373,7 @@ public final class Report {
 		long scans = this.summary.path("redis").path("scanOrKeysCalls").asLong();
 		rows.add(new String[] { "list and revoke-all independent of the keyspace size",
 				String.format(Locale.ROOT,
-						"%s and %s round trips; no SCAN/KEYS (%d calls); µs per call at 100× the keyspace: list %s×, revoke-all %s×",
+						"%s and %s round trips; no SCAN/KEYS (%d calls); median µs per call at 100× the keyspace: list %s×, revoke-all %s×",
 						number(roundTrips("listUserTokens")), number(roundTrips("revokeAllOfUser")), scans,
 						number(listRatio), number(revokeRatio)),
 				met(scans == 0 && listRatio < 1.5 && revokeRatio < 1.5, "grows with the keyspace") });

@@ -362,12 +362,12 @@ public class OAuth2AuthorizationDocumentMapper {
 
 	private static void writeInstant(JsonGenerator generator, String name, @Nullable Instant instant) {
 		if (instant != null) {
-			generator.writeStringProperty(name, instant.toString());
+			generator.writeStringProperty(name, IsoInstants.format(instant));
 		}
 	}
 
 	private static @Nullable Instant readInstant(JsonParser parser) {
-		return (parser.currentToken() == JsonToken.VALUE_STRING) ? Instant.parse(parser.getString()) : null;
+		return (parser.currentToken() == JsonToken.VALUE_STRING) ? IsoInstants.parse(parser.getString()) : null;
 	}
 
 }
