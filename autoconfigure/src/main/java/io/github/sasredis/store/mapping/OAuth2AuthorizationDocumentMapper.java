@@ -55,6 +55,12 @@ public class OAuth2AuthorizationDocumentMapper {
 	private final ObjectReader mapReader;
 
 	/**
+	 * The attributes this thread read last, with their JSON: SAS saves what it found with new tokens and the same
+	 * attribute objects ({@code OAuth2Authorization.from(found)}), whose JSON is then the text it was read from.
+	 */
+	private final ThreadLocal<@Nullable ReadAttributes> lastRead = new ThreadLocal<>();
+
+	/**
 	 * Creates a mapper that allows the types Spring Security's modules allow.
 	 */
 	public OAuth2AuthorizationDocumentMapper() {
@@ -116,7 +122,13 @@ public class OAuth2AuthorizationDocumentMapper {
 			generator.writeStringProperty("grant", authorization.getAuthorizationGrantType().getValue());
 			writeStrings(generator, "scopes", authorization.getAuthorizedScopes());
 			generator.writeName("attributes");
-			this.jsonMapper.writeValue(generator, attributes);
+			ReadAttributes read = this.lastRead.get();
+			if (read != null && read.sameObjects(attributes)) {
+				generator.writeRawValue(read.json());
+			}
+			else {
+				this.jsonMapper.writeValue(generator, attributes);
+			}
 			generator.writeName("tokens");
 			generator.writeStartObject();
 			String stateDigest = digests.get(TokenKind.STATE);
@@ -185,7 +197,13 @@ public class OAuth2AuthorizationDocumentMapper {
 					case "principal" -> principalName = parser.getValueAsString();
 					case "grant" -> grantType = parser.getValueAsString();
 					case "scopes" -> scopes = readStrings(parser);
-					case "attributes" -> attributes = readMap(parser);
+					case "attributes" -> {
+						int start = (int) parser.currentTokenLocation().getCharOffset();
+						attributes = readMap(parser);
+						int end = (int) parser.currentLocation().getCharOffset();
+						this.lastRead.set((start >= 0 && end > start && value == JsonToken.START_OBJECT)
+								? new ReadAttributes(json.substring(start, end), attributes) : null);
+					}
 					case "tokens" -> readTokens(parser, value, tokens);
 					default -> parser.skipChildren();
 				}
@@ -262,6 +280,31 @@ public class OAuth2AuthorizationDocumentMapper {
 			}
 			tokens.put(kind, token);
 		}
+	}
+
+	/**
+	 * Attributes as one read found them, and the JSON they were read from.
+	 * @param json the JSON object of the attributes
+	 * @param values the attributes read from it
+	 */
+	private record ReadAttributes(String json, Map<String, Object> values) {
+
+		/**
+		 * @param attributes attributes about to be written
+		 * @return whether they are these attributes: the same names holding the very same objects
+		 */
+		boolean sameObjects(Map<String, Object> attributes) {
+			if (attributes.size() != this.values.size()) {
+				return false;
+			}
+			for (Map.Entry<String, Object> entry : attributes.entrySet()) {
+				if (this.values.get(entry.getKey()) != entry.getValue()) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	/** A token as the document holds it. */

@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +61,10 @@ class OAuth2AuthorizationDocumentMapperTests {
 			"sub":"alice","aud":["java.util.ArrayList",["c"]],"iat":["java.time.Instant",1796158800.123456789],\
 			"auth_time":["java.util.Date",1796158800123]},"metadata.token.invalidated":false}}}}""";
 
+	private static final String JACKSONS_ORDER = "\"password\":\"\",\"username\":\"alice\"";
+
+	private static final String READ_ORDER = "\"username\":\"alice\",\"password\":\"\"";
+
 	private final OAuth2AuthorizationDocumentMapper mapper = new OAuth2AuthorizationDocumentMapper();
 
 	@Test
@@ -104,6 +109,34 @@ class OAuth2AuthorizationDocumentMapperTests {
 		assertThat(reordered).isNotEqualTo(DOCUMENT);
 		assertThat(this.mapper.read(reordered, null, null, Map.of())).usingRecursiveComparison()
 			.isEqualTo(this.mapper.read(DOCUMENT, null, null, Map.of()));
+	}
+
+	@Test
+	void writeWhenAttributesAreTheObjectsThisThreadReadThenWrittenAsTheyWereRead() throws Exception {
+		// the same principal with its fields in another order than Jackson writes them: only a write that reuses
+		// the text it was read from keeps that order
+		String reordered = DOCUMENT.replace(JACKSONS_ORDER, READ_ORDER);
+		assertThat(reordered).isNotEqualTo(DOCUMENT);
+		OAuth2Authorization found = this.mapper.read(reordered, TokenKind.REFRESH_TOKEN, "rt", Map.of())
+			.authorization();
+		OAuth2Authorization rotated = OAuth2Authorization.from(found)
+			.refreshToken(new OAuth2RefreshToken("rt-2", NOW, NOW.plusSeconds(60)))
+			.build();
+		assertThat(this.mapper.write(rotated, digests(), "jti2", Set.of())).contains(attributesOf(reordered));
+
+		// another thread did not read them; a replaced attribute is written anew
+		CompletableFuture<String> elsewhere = CompletableFuture
+			.supplyAsync(() -> this.mapper.write(rotated, digests(), "jti2", Set.of()));
+		assertThat(elsewhere.get()).contains(JACKSONS_ORDER).doesNotContain(READ_ORDER);
+		OAuth2Authorization otherPrincipal = OAuth2Authorization.from(rotated)
+			.attribute(Principal.class.getName(), grant().getAttribute(Principal.class.getName()))
+			.build();
+		assertThat(this.mapper.write(otherPrincipal, digests(), "jti2", Set.of())).contains(JACKSONS_ORDER)
+			.doesNotContain(READ_ORDER);
+	}
+
+	private static String attributesOf(String document) {
+		return document.substring(document.indexOf("\"attributes\":"), document.indexOf(",\"tokens\":"));
 	}
 
 	@Test
