@@ -191,10 +191,6 @@ public class StoreBenchmark {
 
 		int cursor;
 
-		String nextAccessToken;
-
-		String nextRefreshToken;
-
 		@Setup(Level.Trial)
 		public void setUp(StoreState store) {
 			this.random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
@@ -204,12 +200,6 @@ public class StoreBenchmark {
 				store.opened.service().save(grant);
 				this.refreshTokens[i] = grant.getRefreshToken().getToken().getTokenValue();
 			}
-		}
-
-		@Setup(Level.Invocation)
-		public void next() {
-			this.nextAccessToken = Workload.accessTokenValue(this.random);
-			this.nextRefreshToken = Workload.randomValue(this.random, 128);
 		}
 
 	}
@@ -297,9 +287,12 @@ public class StoreBenchmark {
 			store.misses.incrementAndGet();
 			return null;
 		}
-		OAuth2Authorization rotated = Workload.rotate(found, grants.nextAccessToken, grants.nextRefreshToken);
+		// the new token values are made here (a few µs of SplittableRandom), not in a per-invocation set-up, whose
+		// own bookkeeping JMH warns about for calls this short
+		String nextRefreshToken = Workload.randomValue(grants.random, 128);
+		OAuth2Authorization rotated = Workload.rotate(found, Workload.accessTokenValue(grants.random), nextRefreshToken);
 		store.opened.service().save(rotated);
-		grants.refreshTokens[slot] = grants.nextRefreshToken;
+		grants.refreshTokens[slot] = nextRefreshToken;
 		return rotated;
 	}
 

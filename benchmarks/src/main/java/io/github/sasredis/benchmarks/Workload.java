@@ -180,8 +180,10 @@ public final class Workload {
 		Instant now = Instant.now();
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, accessTokenValue,
 				now, now.plus(ACCESS_TOKEN_TTL), found.getAuthorizedScopes());
+		// a jti from the new (random) token values: UUID.randomUUID() would have every benchmark thread queue for
+		// the JDK's shared SecureRandom, which is the token generator's cost, not the store's
 		Map<String, Object> claims = accessTokenClaims(found.getPrincipalName(), clientIdOf(found), now,
-				UUID.randomUUID().toString());
+				new UUID(accessTokenValue.hashCode() * 0x9E3779B97F4A7C15L, refreshTokenValue.hashCode()).toString());
 		OAuth2RefreshToken refreshToken = new OAuth2RefreshToken(refreshTokenValue, now, now.plus(REFRESH_TOKEN_TTL));
 		return OAuth2Authorization.from(found)
 			.token(accessToken, (metadata) -> metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims))

@@ -44,6 +44,14 @@ import org.springframework.util.Assert;
  * <p>
  * Document layout: {@code {"id", "client", "principal", "grant", "scopes": [...], "attributes": {...},
  * "tokens": {"<kind code>": {"digest", "iat", "exp", "metadata", "type", "scopes", "jti"}}}}.
+ * <p>
+ * Speed: the document is read and written in one streaming pass; Spring Security's deserializers read the
+ * attributes and the metadata from the same parser. {@link #createJsonMapper} adds a module that lets Jackson cache
+ * the deserializers of typed collections and maps, which it would otherwise build on every read (a mapper built
+ * without it reads the same documents, more slowly). A {@link #write} of attributes that are the very objects a
+ * {@link #read} on the same thread returned (SAS saves what it found with new tokens, through
+ * {@code OAuth2Authorization.from}) writes the JSON they were read from instead of serializing them again: like
+ * SAS, it takes an attribute object found in an authorization not to change.
  */
 public class OAuth2AuthorizationDocumentMapper {
 
