@@ -6,6 +6,7 @@ import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.KeyDeserializer;
 import tools.jackson.databind.ValueDeserializer;
+import tools.jackson.databind.annotation.JacksonStdImpl;
 import tools.jackson.databind.deser.ValueDeserializerModifier;
 import tools.jackson.databind.deser.jdk.CollectionDeserializer;
 import tools.jackson.databind.deser.jdk.JavaUtilCollectionsDeserializers;
@@ -116,6 +117,7 @@ final class CachedContainerDeserializers extends SimpleModule {
 	 * A collection deserializer as Jackson builds it, cacheable although it has an element type deserializer. Its
 	 * contextual instances are Jackson's own.
 	 */
+	@JacksonStdImpl // as Jackson's own: its untyped deserializer takes only a standard one for its fast path
 	private static final class CacheableCollection extends CollectionDeserializer {
 
 		private static final long serialVersionUID = 1L;
@@ -134,6 +136,7 @@ final class CachedContainerDeserializers extends SimpleModule {
 	/**
 	 * A map deserializer as Jackson builds it, cacheable although it has an element type deserializer.
 	 */
+	@JacksonStdImpl
 	private static final class CacheableMap extends MapDeserializer {
 
 		private static final long serialVersionUID = 1L;

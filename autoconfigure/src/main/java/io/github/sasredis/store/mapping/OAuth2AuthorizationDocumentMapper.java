@@ -131,6 +131,8 @@ public class OAuth2AuthorizationDocumentMapper {
 			writeStrings(generator, "scopes", authorization.getAuthorizedScopes());
 			generator.writeName("attributes");
 			ReadAttributes read = this.lastRead.get();
+			// one write per read: what the thread keeps, and the time an attribute object could change, stay short
+			this.lastRead.remove();
 			if (read != null && read.sameObjects(attributes)) {
 				generator.writeRawValue(read.json());
 			}
@@ -195,15 +197,16 @@ public class OAuth2AuthorizationDocumentMapper {
 		Map<TokenKind, StoredToken> tokens = new EnumMap<>(TokenKind.class);
 		// one pass over the document: Spring Security's deserializers read the attributes and the metadata from
 		// the same parser
+		this.lastRead.remove();
 		try (JsonParser parser = this.jsonMapper.createParser(json)) {
 			expect(parser, parser.nextToken(), JsonToken.START_OBJECT);
 			for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 				JsonToken value = parser.nextToken();
 				switch (name) {
-					case "id" -> id = parser.getValueAsString();
-					case "client" -> registeredClientId = parser.getValueAsString();
-					case "principal" -> principalName = parser.getValueAsString();
-					case "grant" -> grantType = parser.getValueAsString();
+					case "id" -> id = readString(parser);
+					case "client" -> registeredClientId = readString(parser);
+					case "principal" -> principalName = readString(parser);
+					case "grant" -> grantType = readString(parser);
 					case "scopes" -> scopes = readStrings(parser);
 					case "attributes" -> {
 						int start = (int) parser.currentTokenLocation().getCharOffset();
@@ -216,6 +219,8 @@ public class OAuth2AuthorizationDocumentMapper {
 					default -> parser.skipChildren();
 				}
 			}
+			expect(parser, parser.currentToken(), JsonToken.END_OBJECT);
+			expect(parser, parser.nextToken(), null);
 		}
 		Assert.state(id != null && registeredClientId != null && principalName != null && grantType != null,
 				"the document lacks its id, client, principal or grant");
@@ -276,13 +281,13 @@ public class OAuth2AuthorizationDocumentMapper {
 			for (String name = parser.nextName(); name != null; name = parser.nextName()) {
 				parser.nextToken();
 				switch (name) {
-					case "digest" -> token.digest = parser.getValueAsString();
+					case "digest" -> token.digest = readString(parser);
 					case "iat" -> token.issuedAt = readInstant(parser);
 					case "exp" -> token.expiresAt = readInstant(parser);
 					case "metadata" -> token.metadata = readMap(parser);
-					case "type" -> token.type = parser.getValueAsString();
+					case "type" -> token.type = readString(parser);
 					case "scopes" -> token.scopes = readStrings(parser);
-					case "jti" -> token.jti = parser.getValueAsString();
+					case "jti" -> token.jti = readString(parser);
 					default -> parser.skipChildren();
 				}
 			}
@@ -306,7 +311,7 @@ public class OAuth2AuthorizationDocumentMapper {
 				return false;
 			}
 			for (Map.Entry<String, Object> entry : attributes.entrySet()) {
-				if (this.values.get(entry.getKey()) != entry.getValue()) {
+				if (entry.getValue() == null || this.values.get(entry.getKey()) != entry.getValue()) {
 					return false;
 				}
 			}
@@ -366,10 +371,10 @@ public class OAuth2AuthorizationDocumentMapper {
 		return (map != null) ? map : Map.of();
 	}
 
-	private static void expect(JsonParser parser, @Nullable JsonToken actual, JsonToken expected) {
+	private static void expect(JsonParser parser, @Nullable JsonToken actual, @Nullable JsonToken expected) {
 		if (actual != expected) {
-			throw new IllegalStateException("the document holds " + actual + " where " + expected + " belongs, at "
-					+ parser.currentLocation().getCharOffset());
+			throw new IllegalStateException("the document holds " + actual + " where "
+					+ ((expected != null) ? expected : "its end") + " belongs, at " + parser.currentLocation().getCharOffset());
 		}
 	}
 
@@ -418,7 +423,18 @@ public class OAuth2AuthorizationDocumentMapper {
 	}
 
 	private static @Nullable Instant readInstant(JsonParser parser) {
-		return (parser.currentToken() == JsonToken.VALUE_STRING) ? IsoInstants.parse(parser.getString()) : null;
+		String text = readString(parser);
+		return (text != null) ? IsoInstants.parse(text) : null;
+	}
+
+	/** A string field's value: a string or {@code null}, never an object or array read as if it were one. */
+	private static @Nullable String readString(JsonParser parser) {
+		JsonToken token = parser.currentToken();
+		if (token == JsonToken.VALUE_NULL) {
+			return null;
+		}
+		expect(parser, token, JsonToken.VALUE_STRING);
+		return parser.getString();
 	}
 
 }

@@ -1,13 +1,16 @@
 package io.github.sasredis.store.mapping;
 
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.github.sasredis.store.TestAuthorizations;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.JsonParser;
 import tools.jackson.databind.BeanDescription;
+import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationConfig;
 import tools.jackson.databind.KeyDeserializer;
 import tools.jackson.databind.ValueDeserializer;
@@ -78,6 +81,44 @@ class CachedContainerDeserializersTests {
 				.isEqualTo(plain.read(document, TokenKind.REFRESH_TOKEN, "presented", Map.of()));
 			assertThat(read.authorization().getAttributes()).isEqualTo(this.grant.getAttributes());
 		}
+	}
+
+	@Test
+	void readWhenDeserializerReadsUntypedValuesThenAsWithSpringSecurityModulesAlone() {
+		// an application's own deserializer (or a principal type with its own typing) that reads plain JSON values:
+		// the untyped deserializer must still find Jackson's standard containers, which need no type ids
+		String json = "{\"value\":[{\"a\":1},[2,{\"b\":[3]}]]}";
+		Object plain = withUntypedHolder(springSecurityModulesAlone()).readValue(json, UntypedHolder.class).value;
+		Object ours = withUntypedHolder(OAuth2AuthorizationDocumentMapper.createJsonMapper(getClass().getClassLoader(),
+				(types) -> {
+				})).readValue(json, UntypedHolder.class).value;
+		assertThat(ours).isEqualTo(plain).isEqualTo(List.of(Map.of("a", 1), List.of(2, Map.of("b", List.of(3)))));
+	}
+
+	private static JsonMapper withUntypedHolder(JsonMapper mapper) {
+		SimpleModule module = new SimpleModule("untyped-holder");
+		module.addDeserializer(UntypedHolder.class, new ValueDeserializer<>() {
+
+			@Override
+			public UntypedHolder deserialize(JsonParser parser, DeserializationContext ctxt) {
+				UntypedHolder holder = new UntypedHolder();
+				for (String name = parser.nextName(); name != null; name = parser.nextName()) {
+					parser.nextToken();
+					holder.value = ctxt.findContextualValueDeserializer(ctxt.constructType(Object.class), null)
+						.deserialize(parser, ctxt);
+				}
+				return holder;
+			}
+
+		});
+		return mapper.rebuild().addModule(module).build();
+	}
+
+	/** Final, so that polymorphic typing asks no type id of it. */
+	static final class UntypedHolder {
+
+		Object value;
+
 	}
 
 	private static JsonMapper springSecurityModulesAlone() {

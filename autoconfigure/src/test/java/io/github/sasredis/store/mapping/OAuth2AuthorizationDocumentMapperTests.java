@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.time.Instant;
 import java.util.Date;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
+import io.github.sasredis.store.TestAuthorizations;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -140,12 +142,45 @@ class OAuth2AuthorizationDocumentMapperTests {
 	}
 
 	@Test
+	void writeWhenAttributesHoldOtherNamesThanTheLastReadThenWrittenAnew() {
+		// a consent in progress holds one attribute (its principal; the state is kept as a digest)
+		OAuth2Authorization consent = TestAuthorizations.awaitingConsent("alice");
+		this.mapper.read(this.mapper.write(consent, Map.of(TokenKind.STATE, "dg-s"), null, Set.of()), null, null,
+				Map.of());
+		Map<String, Object> other = new HashMap<>();
+		other.put("other", null);
+		OAuth2Authorization unrelated = OAuth2Authorization.withRegisteredClient(TestAuthorizations.CLIENT)
+			.id("id2")
+			.principalName("client")
+			.authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+			.attributes((attributes) -> attributes.putAll(other))
+			.build();
+		assertThat(this.mapper.write(unrelated, Map.of(), null, Set.of())).doesNotContain("alice");
+	}
+
+	@Test
 	void readWhenDocumentLacksItsIdOrIsNotAnObjectThenIllegalStateWithoutItsContent() {
 		assertThatIllegalStateException()
 			.isThrownBy(() -> this.mapper.read(DOCUMENT.replace("\"id\":\"id1\",", ""), null, null, Map.of()))
-			.withMessageNotContaining("alice");
+			.withMessage("the document lacks its id, client, principal or grant");
 		assertThatIllegalStateException().isThrownBy(() -> this.mapper.read("[\"dg-r\"]", null, null, Map.of()))
+			.withMessage("the document holds START_ARRAY where START_OBJECT belongs, at 1");
+	}
+
+	@Test
+	void readWhenAFieldHoldsAnObjectWhereAStringBelongsOrTextFollowsThenIllegalState() {
+		// names inside a nested object are not the document's own
+		String nested = DOCUMENT.replace("{\"id\":\"id1\",",
+				"{\"id\":{\"id\":\"evil\",\"client\":\"rc\",\"principal\":\"mallory\",\"grant\":\"x\"},");
+		assertThatIllegalStateException().isThrownBy(() -> this.mapper.read(nested, null, null, Map.of()))
+			.withMessageStartingWith("the document holds START_OBJECT where VALUE_STRING belongs")
+			.withMessageNotContaining("mallory");
+		String nestedDigest = DOCUMENT.replace("\"digest\":\"dg-r\"", "\"digest\":[\"dg-r\"]");
+		assertThatIllegalStateException().isThrownBy(() -> this.mapper.read(nestedDigest, null, null, Map.of()))
+			.withMessageStartingWith("the document holds START_ARRAY where VALUE_STRING belongs")
 			.withMessageNotContaining("dg-r");
+		assertThatIllegalStateException().isThrownBy(() -> this.mapper.read(DOCUMENT + "{}", null, null, Map.of()))
+			.withMessageStartingWith("the document holds START_OBJECT where its end belongs");
 	}
 
 	private static OAuth2Authorization grant() {
