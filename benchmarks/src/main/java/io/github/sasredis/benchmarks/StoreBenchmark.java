@@ -23,7 +23,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
@@ -221,10 +220,7 @@ public class StoreBenchmark {
 
 		@Setup(Level.Trial)
 		public void open() {
-			this.factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration("127.0.0.1", Integer.getInteger(Stores.REDIS_PORT_PROPERTY)));
-			this.factory.afterPropertiesSet();
-			this.factory.start();
+			this.factory = Stores.connectionFactory(Integer.getInteger(Stores.REDIS_PORT_PROPERTY));
 			this.redis = new StringRedisTemplate(this.factory);
 			this.document = Workload.documentOf(Workload.seeded(0));
 		}

@@ -109,13 +109,25 @@ public final class Stores {
 			factory = RoundTripCounter.connectionFactory("127.0.0.1", port, counter);
 		}
 		else {
-			factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", port));
-			factory.afterPropertiesSet();
-			factory.start();
+			factory = connectionFactory(port);
 		}
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(factory));
 		service.setRegisteredClientRepository(CLIENTS);
 		return new Store(REDIS, service, new RedisRefreshTokenRegistry(service), factory::destroy, null);
+	}
+
+	/**
+	 * A started connection factory for a redis-server of 127.0.0.1, configured as Boot configures one (Lettuce, one
+	 * shared connection).
+	 * @param port the port
+	 * @return the factory
+	 */
+	static LettuceConnectionFactory connectionFactory(int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", port));
+		factory.afterPropertiesSet();
+		factory.start();
+		return factory;
 	}
 
 	static Store jdbc(String kind, String schema) {

@@ -29,7 +29,7 @@ import tools.jackson.databind.util.Converter;
  * through {@code DeserializationContext.readTreeAsValue}, which finds the deserializer through that cache each time;
  * for the {@code java.util.Collections} wrappers they write ({@code Collections$UnmodifiableRandomAccessList},
  * {@code Collections$UnmodifiableMap}, ...) Jackson also introspects the wrapper class on every attempt before it
- * picks its converting deserializer. Reading one authorization document built about thirty deserializers this way,
+ * picks its converting deserializer. Reading one authorization document built about a dozen deserializers this way,
  * half the time of a read, under a lock every reading thread shares.
  * <p>
  * This module changes only what is cached, not what is read or written: the JSON stays that of Spring Security's

@@ -57,8 +57,6 @@ public class OAuth2AuthorizationDocumentMapper {
 
 	private final JsonMapper jsonMapper;
 
-	private final JavaType mapType;
-
 	/** Reads a map at the parser's position inside the document (more of the document follows it). */
 	private final ObjectReader mapReader;
 
@@ -83,15 +81,16 @@ public class OAuth2AuthorizationDocumentMapper {
 	public OAuth2AuthorizationDocumentMapper(JsonMapper jsonMapper) {
 		Assert.notNull(jsonMapper, "jsonMapper cannot be null");
 		this.jsonMapper = jsonMapper;
-		this.mapType = jsonMapper.getTypeFactory().constructMapType(LinkedHashMap.class, String.class, Object.class);
-		this.mapReader = jsonMapper.readerFor(this.mapType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		JavaType mapType = jsonMapper.getTypeFactory()
+			.constructMapType(LinkedHashMap.class, String.class, Object.class);
+		this.mapReader = jsonMapper.readerFor(mapType).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 	}
 
 	/**
 	 * Creates a {@link JsonMapper} with Spring Security's Jackson modules and their polymorphic type allowlist,
 	 * extended by the given customizer, and a module that lets Jackson cache the deserializers of typed collections
-	 * and maps (it changes no JSON; see {@code CachedContainerDeserializers}). Use it to allow an application's own principal or attribute types, for
-	 * example {@code builder -> builder.allowIfSubType(MyUser.class)}.
+	 * and maps (it changes no JSON; see {@code CachedContainerDeserializers}). Use it to allow an application's own
+	 * principal or attribute types, for example {@code builder -> builder.allowIfSubType(MyUser.class)}.
 	 * @param classLoader the class loader to find the modules with
 	 * @param allowlist a customizer of the type allowlist
 	 * @return the mapper
@@ -374,7 +373,8 @@ public class OAuth2AuthorizationDocumentMapper {
 	private static void expect(JsonParser parser, @Nullable JsonToken actual, @Nullable JsonToken expected) {
 		if (actual != expected) {
 			throw new IllegalStateException("the document holds " + actual + " where "
-					+ ((expected != null) ? expected : "its end") + " belongs, at " + parser.currentLocation().getCharOffset());
+					+ ((expected != null) ? expected : "its end") + " belongs, at "
+					+ parser.currentLocation().getCharOffset());
 		}
 	}
 
