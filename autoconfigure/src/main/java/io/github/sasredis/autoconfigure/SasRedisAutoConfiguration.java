@@ -6,6 +6,7 @@ import io.github.sasredis.store.RedisKeys;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.StoreOperationListener;
 import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -62,6 +63,8 @@ public final class SasRedisAutoConfiguration {
 		service.setKeys(
 				new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(), clustered));
 		service.setDocumentMapper(documentMapper);
+		service.setDocumentEncoding(
+				properties.isCompressDocuments() ? DocumentEncoding.compressed() : DocumentEncoding.plain());
 		service.setGrace(properties.getGrace());
 		service.setTtlWithoutExpiry(properties.getTtlWithoutExpiry());
 		service.setRotationGracePeriod(properties.getRotationGracePeriod());

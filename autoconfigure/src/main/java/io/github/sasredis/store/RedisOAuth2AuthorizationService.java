@@ -6,9 +6,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import io.github.sasredis.store.mapping.DigestPlaceholders;
+import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.store.mapping.RefreshTokenRecordMapper;
 import io.github.sasredis.store.mapping.StoredAuthorization;
@@ -88,6 +90,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private RedisKeys keys = new RedisKeys();
 
 	private OAuth2AuthorizationDocumentMapper documentMapper = new OAuth2AuthorizationDocumentMapper();
+
+	private DocumentEncoding documentEncoding = DocumentEncoding.compressed();
 
 	private RefreshTokenRecordMapper recordMapper = new RefreshTokenRecordMapper();
 
@@ -235,7 +239,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (found == null || found.isEmpty() || found.get(0) == null) {
 			return null;
 		}
-		StoredAuthorization stored = this.documentMapper.read((String) found.get(0), kind, token,
+		StoredAuthorization stored = readDocument((String) found.get(0), kind, token,
 				Map.of(VERSION_ATTRIBUTE, String.valueOf(found.get(1))));
 		if (kind != null && !stored.digests().get(kind).equals(digest)) {
 			// a lookup key left behind by a crash: the authorization no longer holds that secret
@@ -321,8 +325,22 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		return this.digester;
 	}
 
-	OAuth2AuthorizationDocumentMapper getDocumentMapper() {
-		return this.documentMapper;
+	/**
+	 * The stored form of an authorization: its document, compressed unless {@link #setDocumentEncoding} says
+	 * otherwise.
+	 */
+	String writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti) {
+		return this.documentEncoding.encode(this.documentMapper.write(authorization, digests, jti,
+				Set.of(VERSION_ATTRIBUTE)));
+	}
+
+	/**
+	 * Reads a stored document, compressed or not.
+	 */
+	StoredAuthorization readDocument(String stored, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
+			Map<String, Object> extraAttributes) {
+		return this.documentMapper.read(this.documentEncoding.decode(stored), presentedKind, presentedValue,
+				extraAttributes);
 	}
 
 	Duration getGrace() {
@@ -403,6 +421,16 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	public void setDocumentMapper(OAuth2AuthorizationDocumentMapper documentMapper) {
 		Assert.notNull(documentMapper, "documentMapper cannot be null");
 		this.documentMapper = documentMapper;
+	}
+
+	/**
+	 * Sets how documents are written: {@link DocumentEncoding#compressed()} (the default) or
+	 * {@link DocumentEncoding#plain()} JSON. Documents in either form are read whatever this is.
+	 * @param documentEncoding the encoding
+	 */
+	public void setDocumentEncoding(DocumentEncoding documentEncoding) {
+		Assert.notNull(documentEncoding, "documentEncoding cannot be null");
+		this.documentEncoding = documentEncoding;
 	}
 
 	/**

@@ -49,13 +49,12 @@ final class RefreshTokenReuse {
 		}
 		String recordKey = (String) found.get(4);
 		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.store.getRedis().hasKey(recordKey))) {
-			return this.store.getDocumentMapper()
-				.read((String) found.get(0), TokenKind.REFRESH_TOKEN, token,
+			return this.store
+				.readDocument((String) found.get(0), TokenKind.REFRESH_TOKEN, token,
 						Map.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE, String.valueOf(found.get(1))))
 				.authorization();
 		}
-		StoredAuthorization stored = this.store.getDocumentMapper()
-			.read((String) found.get(0), null, null, Map.of());
+		StoredAuthorization stored = this.store.readDocument((String) found.get(0), null, null, Map.of());
 		OAuth2Authorization authorization = stored.authorization();
 		String userId = authorization.getPrincipalName();
 		RedisOAuth2AuthorizationService.Removed removed = this.store

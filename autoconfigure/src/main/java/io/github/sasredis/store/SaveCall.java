@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.github.sasredis.store.mapping.TokenKind;
 import org.jspecify.annotations.Nullable;
@@ -86,9 +85,7 @@ final class SaveCall {
 		this.hashTtl = (hashTtl != 0) ? hashTtl : ttlWithoutExpiry;
 		this.record = record;
 		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode();
-		String document = store.getDocumentMapper()
-			.write(authorization, digests, jti.isEmpty() ? null : jti,
-					Set.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE));
+		String document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
 		Object expectedVersion = authorization.getAttribute(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE);
 		boolean clustered = keys.isClustered();
 

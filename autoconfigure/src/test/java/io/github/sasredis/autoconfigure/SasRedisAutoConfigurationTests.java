@@ -131,6 +131,25 @@ class SasRedisAutoConfigurationTests {
 	}
 
 	@Test
+	void runWhenDefaultShouldCompressDocumentsAndWhenSwitchedOffWritePlainJson() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		String hashKey = "oauth2:authorization:" + authorization.getId();
+		this.contextRunner.run((context) -> {
+			assertThat(context.getBean(SasRedisProperties.class).isCompressDocuments()).isTrue();
+			context.getBean(OAuth2AuthorizationService.class).save(authorization);
+			assertThat(this.redis.hgetAll(hashKey).get("d")).startsWith("z1:");
+		});
+		this.contextRunner.withPropertyValues("sas-redis.compress-documents=false").run((context) -> {
+			OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+			String refresh = authorization.getRefreshToken().getToken().getTokenValue();
+			OAuth2Authorization found = service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+			assertThat(found).as("a compressed document read by a store that writes plain JSON").isNotNull();
+			service.save(TestAuthorizations.rotate(found));
+			assertThat(this.redis.hgetAll(hashKey).get("d")).startsWith("{\"id\":\"" + authorization.getId());
+		});
+	}
+
+	@Test
 	void runWhenKeyLayoutAndRotationGracePeriodSetShouldApplyThem() {
 		this.contextRunner.withPropertyValues("sas-redis.key-layout=cluster", "sas-redis.rotation-grace-period=1m")
 			.run((context) -> {

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.test.OAuth2HttpClient;
 import io.github.sasredis.test.OAuth2HttpClient.Response;
 import io.github.sasredis.test.OAuth2HttpClient.TokenResponse;
@@ -337,7 +338,7 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 			if (key.startsWith("oauth2:authorization:")) {
 				String document = this.redis.hgetAll(key).get("d");
 				if (document != null) {
-					names.add(JSON.readTree(document).get("principal").asString());
+					names.add(JSON.readTree(DocumentEncoding.compressed().decode(document)).get("principal").asString());
 				}
 			}
 		}

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.TokenKind;
 import io.github.sasredis.test.RedisTestClient;
 import io.github.sasredis.test.RoundTripCounter;
@@ -476,6 +477,44 @@ class RedisOAuth2AuthorizationServiceTests {
 		assertThatExceptionOfType(AuthorizationStoreUnavailableException.class)
 			.isThrownBy(() -> waiting.save(TestAuthorizations.authorizationCodeGrant("alice")))
 			.withMessageContaining("0 of 1 Redis replicas");
+	}
+
+	@Test
+	void saveWhenOidcGrantThenDocumentCompressedToUnderAThirdOfItsJson() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String stored = redis.hgetAll("oauth2:authorization:" + authorization.getId()).get("d");
+		String json = DocumentEncoding.compressed().decode(stored);
+		assertThat(stored).startsWith("z1:");
+		assertThat(JSON.readTree(json).get("id").asString()).isEqualTo(authorization.getId());
+		assertThat(stored.length()).as("stored bytes of a %d byte document", json.length())
+			.isLessThan(json.length() / 3);
+	}
+
+	@Test
+	void findWhenDocumentsWrittenPlainAndCompressedThenEachStoreReadsBoth() {
+		// a rolling change of sas-redis.compress-documents: old and new instances share one Redis
+		RedisOAuth2AuthorizationService plain = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(connectionFactory));
+		plain.setDocumentEncoding(DocumentEncoding.plain());
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		String hashKey = "oauth2:authorization:" + authorization.getId();
+		plain.save(authorization);
+		assertThat(redis.hgetAll(hashKey).get("d")).startsWith("{");
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN),
+				OAuth2TokenType.REFRESH_TOKEN);
+		assertThat(found).isNotNull();
+		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
+		service.save(rotated);
+		assertThat(redis.hgetAll(hashKey).get("d")).startsWith("z1:");
+		OAuth2Authorization foundByPlain = plain.findByToken(valueOf(rotated, TokenKind.ACCESS_TOKEN),
+				OAuth2TokenType.ACCESS_TOKEN);
+		assertThat(foundByPlain).isNotNull();
+		assertThat(foundByPlain.getId()).isEqualTo(authorization.getId());
+		assertThat(foundByPlain.getAccessToken().getToken().getScopes())
+			.isEqualTo(rotated.getAccessToken().getToken().getScopes());
+		assertThat(foundByPlain.getAccessToken().getToken().getTokenValue())
+			.isEqualTo(valueOf(rotated, TokenKind.ACCESS_TOKEN));
 	}
 
 	@Test

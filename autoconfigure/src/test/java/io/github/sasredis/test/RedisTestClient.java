@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
+import io.github.sasredis.store.mapping.DocumentEncoding;
+
 /**
  * Minimal synchronous RESP2 client over a plain socket.
  * <p>
@@ -285,7 +287,9 @@ public class RedisTestClient implements AutoCloseable {
 	/**
 	 * Every key with its type, TTL and full value, as one human readable string. Used to
 	 * assert that a secret (e.g. a token value) appears nowhere in Redis: check that the
-	 * result does not contain it. Keys that vanish while dumping are reported as such.
+	 * result does not contain it. A compressed authorization document is followed by its
+	 * JSON, so that such checks see what it holds. Keys that vanish while dumping are
+	 * reported as such.
 	 * @return the dump
 	 */
 	public String dumpAllKeysAndValues() {
@@ -316,6 +320,10 @@ public class RedisTestClient implements AutoCloseable {
 		}
 		else {
 			dump.append(indent).append(value).append('\n');
+			if (value instanceof String text && text.startsWith(DocumentEncoding.COMPRESSED_PREFIX)) {
+				dump.append(indent).append("decompressed: ").append(DocumentEncoding.compressed().decode(text))
+					.append('\n');
+			}
 		}
 	}
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
+import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.store.mapping.TokenKind;
 
@@ -301,10 +302,10 @@ public final class Workload {
 	}
 
 	/**
-	 * The JSON document our store writes for a grant, with digests of the length SHA-256 gives in place of its
-	 * secrets (what {@link StoreBenchmark#redisFloor} moves in each direction).
+	 * The document our store writes for a grant, with digests of the length SHA-256 gives in place of its secrets,
+	 * compressed as the store keeps it by default (what {@link StoreBenchmark#redisFloor} moves in each direction).
 	 * @param authorization the grant
-	 * @return the document
+	 * @return the stored document
 	 */
 	public static String documentOf(OAuth2Authorization authorization) {
 		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
@@ -314,8 +315,9 @@ public final class Workload {
 				digests.put(kind, randomValue(new SplittableRandom(kind.ordinal()), 43));
 			}
 		}
-		return new OAuth2AuthorizationDocumentMapper().write(authorization, digests, randomValue(new SplittableRandom(7), 22),
-				Set.of());
+		return DocumentEncoding.compressed()
+			.encode(new OAuth2AuthorizationDocumentMapper().write(authorization, digests,
+					randomValue(new SplittableRandom(7), 22), Set.of()));
 	}
 
 }
