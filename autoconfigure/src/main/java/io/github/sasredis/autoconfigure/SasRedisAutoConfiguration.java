@@ -43,8 +43,11 @@ public final class SasRedisAutoConfiguration {
 	@ConditionalOnMissingBean
 	OAuth2AuthorizationDocumentMapper sasRedisDocumentMapper(SasRedisProperties properties) {
 		ClassLoader classLoader = SasRedisAutoConfiguration.class.getClassLoader();
-		return new OAuth2AuthorizationDocumentMapper(OAuth2AuthorizationDocumentMapper.createJsonMapper(classLoader,
-				(allowlist) -> properties.getAllowedTypePrefixes().forEach(allowlist::allowIfSubType)));
+		OAuth2AuthorizationDocumentMapper mapper = new OAuth2AuthorizationDocumentMapper(
+				OAuth2AuthorizationDocumentMapper.createJsonMapper(classLoader,
+						(allowlist) -> properties.getAllowedTypePrefixes().forEach(allowlist::allowIfSubType)));
+		mapper.setAttributeCacheSize(properties.getAttributeCacheSize());
+		return mapper;
 	}
 
 	@Bean

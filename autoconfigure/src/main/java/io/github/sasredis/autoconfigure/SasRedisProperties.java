@@ -6,6 +6,7 @@ import java.util.List;
 
 import io.github.sasredis.store.RedisKeys;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -75,6 +76,13 @@ public class SasRedisProperties {
 	 * fifth of the JSON's size). Documents in either form are read whatever this is.
 	 */
 	private boolean compressDocuments = true;
+
+	/**
+	 * Number of decoded attribute sets (principal, authorization request) kept in memory by the JSON they were read
+	 * from, so that reading a grant again does not decode them again; 0 switches this off. Reads of one grant then
+	 * share those objects, as with the in-memory store. Each entry costs a few KB of heap.
+	 */
+	private int attributeCacheSize = OAuth2AuthorizationDocumentMapper.DEFAULT_ATTRIBUTE_CACHE_SIZE;
 
 	/**
 	 * Class-name prefixes of the application's own types that may appear in authorization attributes, such as a
@@ -168,6 +176,14 @@ public class SasRedisProperties {
 
 	public void setCompressDocuments(boolean compressDocuments) {
 		this.compressDocuments = compressDocuments;
+	}
+
+	public int getAttributeCacheSize() {
+		return this.attributeCacheSize;
+	}
+
+	public void setAttributeCacheSize(int attributeCacheSize) {
+		this.attributeCacheSize = attributeCacheSize;
 	}
 
 	public List<String> getAllowedTypePrefixes() {

@@ -9,6 +9,7 @@ import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.RefreshTokenRegistry;
 import io.github.sasredis.store.TestAuthorizations;
 import io.github.sasredis.store.TokenDigester;
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.test.RedisCluster;
 import io.github.sasredis.test.RedisTestClient;
 import io.github.sasredis.test.SharedRedis;
@@ -146,6 +147,22 @@ class SasRedisAutoConfigurationTests {
 			assertThat(found).as("a compressed document read by a store that writes plain JSON").isNotNull();
 			service.save(TestAuthorizations.rotate(found));
 			assertThat(this.redis.hgetAll(hashKey).get("d")).startsWith("{\"id\":\"" + authorization.getId());
+		});
+	}
+
+	@Test
+	void runWhenAttributeCacheSizeSetShouldApplyItToTheDocumentMapper() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		String refresh = authorization.getRefreshToken().getToken().getTokenValue();
+		this.contextRunner.run((context) -> {
+			context.getBean(OAuth2AuthorizationService.class).save(authorization);
+			context.getBean(OAuth2AuthorizationService.class).findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
+			assertThat(context.getBean(OAuth2AuthorizationDocumentMapper.class).cachedAttributeSets()).isEqualTo(1);
+		});
+		this.contextRunner.withPropertyValues("sas-redis.attribute-cache-size=0").run((context) -> {
+			assertThat(context.getBean(OAuth2AuthorizationService.class)
+				.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNotNull();
+			assertThat(context.getBean(OAuth2AuthorizationDocumentMapper.class).cachedAttributeSets()).isZero();
 		});
 	}
 

@@ -38,11 +38,12 @@ public final class Report {
 
 	static final Map<String, String> STORE_NAMES = new LinkedHashMap<>();
 
-	static final Map<String, String> COLORS = Map.of(Stores.REDIS, "#d62728", Stores.INMEMORY, "#7f7f7f",
-			Stores.JDBC, "#1f77b4", Stores.JDBC_INDEXED, "#2ca02c");
+	static final Map<String, String> COLORS = Map.of(Stores.REDIS, "#d62728", Stores.REDIS_UNCACHED, "#ff9896",
+			Stores.INMEMORY, "#7f7f7f", Stores.JDBC, "#1f77b4", Stores.JDBC_INDEXED, "#2ca02c");
 
 	static {
 		STORE_NAMES.put(Stores.REDIS, "ours (Redis)");
+		STORE_NAMES.put(Stores.REDIS_UNCACHED, "ours, attribute cache off");
 		STORE_NAMES.put(Stores.INMEMORY, "in-memory");
 		STORE_NAMES.put(Stores.JDBC, "JDBC as shipped");
 		STORE_NAMES.put(Stores.JDBC_INDEXED, "JDBC with indexes");
@@ -407,6 +408,10 @@ public final class Report {
 	private String scoreCell(String operation, int threads, String store) {
 		double[] score = score(operation, threads, store);
 		if (score == null) {
+			if (store.equals(Stores.REDIS_UNCACHED) && !operation.equals("findByToken")
+					&& !operation.equals("rotate")) {
+				return "n/a";
+			}
 			if (!OURS_ONLY.contains(operation)) {
 				if ((store.equals(Stores.JDBC) || store.equals(Stores.JDBC_INDEXED)) && !postgres()) {
 					return "no PostgreSQL";

@@ -55,7 +55,7 @@ public class StoreBenchmark {
 	@State(Scope.Benchmark)
 	public static class StoreState {
 
-		@Param({ Stores.REDIS, Stores.INMEMORY, Stores.JDBC, Stores.JDBC_INDEXED })
+		@Param({ Stores.REDIS, Stores.REDIS_UNCACHED, Stores.INMEMORY, Stores.JDBC, Stores.JDBC_INDEXED })
 		public String store;
 
 		Stores.Store opened;

@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.RedisRefreshTokenRegistry;
+import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.test.RoundTripCounter;
 
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
@@ -28,13 +29,16 @@ public final class Stores {
 
 	public static final String REDIS = "redis";
 
+	/** Ours with the document mapper's attribute cache off: every read decodes the principal and the request. */
+	public static final String REDIS_UNCACHED = "redis-uncached";
+
 	public static final String INMEMORY = "inmemory";
 
 	public static final String JDBC = "jdbc";
 
 	public static final String JDBC_INDEXED = "jdbc-indexed";
 
-	public static final List<String> ALL = List.of(REDIS, INMEMORY, JDBC, JDBC_INDEXED);
+	public static final List<String> ALL = List.of(REDIS, REDIS_UNCACHED, INMEMORY, JDBC, JDBC_INDEXED);
 
 	/** PostgreSQL schema of the as-shipped table. */
 	public static final String JDBC_SCHEMA = "sasredis_bench_jdbc";
@@ -89,6 +93,13 @@ public final class Stores {
 	public static Store open(String kind) {
 		return switch (kind) {
 			case REDIS -> redis(Integer.getInteger(REDIS_PORT_PROPERTY), null);
+			case REDIS_UNCACHED -> {
+				Store store = redis(Integer.getInteger(REDIS_PORT_PROPERTY), null);
+				OAuth2AuthorizationDocumentMapper mapper = new OAuth2AuthorizationDocumentMapper();
+				mapper.setAttributeCacheSize(0);
+				((RedisOAuth2AuthorizationService) store.service()).setDocumentMapper(mapper);
+				yield store;
+			}
 			case INMEMORY -> new Store(kind, new InMemoryOAuth2AuthorizationService(), null, () -> {
 			}, null);
 			case JDBC -> jdbc(kind, JDBC_SCHEMA);

@@ -3,12 +3,14 @@ package io.github.sasredis.store.mapping;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -51,9 +53,16 @@ import org.springframework.util.Assert;
  * without it reads the same documents, more slowly). A {@link #write} of attributes that are the very objects a
  * {@link #read} on the same thread returned (SAS saves what it found with new tokens, through
  * {@code OAuth2Authorization.from}) writes the JSON they were read from instead of serializing them again: like
- * SAS, it takes an attribute object found in an authorization not to change.
+ * SAS, it takes an attribute object found in an authorization not to change. Reads keep the attributes they decoded
+ * in a bounded cache keyed by their JSON ({@link #setAttributeCacheSize}), so that the same grant read again is not
+ * decoded again.
  */
 public class OAuth2AuthorizationDocumentMapper {
+
+	/** Default number of decoded attribute sets kept, see {@link #setAttributeCacheSize}. */
+	public static final int DEFAULT_ATTRIBUTE_CACHE_SIZE = 1024;
+
+	private static final int MAX_ATTRIBUTE_CACHE_SIZE = 1 << 24;
 
 	private final JsonMapper jsonMapper;
 
@@ -65,6 +74,9 @@ public class OAuth2AuthorizationDocumentMapper {
 	 * attribute objects ({@code OAuth2Authorization.from(found)}), whose JSON is then the text it was read from.
 	 */
 	private final ThreadLocal<@Nullable ReadAttributes> lastRead = new ThreadLocal<>();
+
+	/** Attributes decoded before, by the JSON they were read from; {@code null} when switched off. */
+	private volatile @Nullable AttributeCache attributeCache = new AttributeCache(DEFAULT_ATTRIBUTE_CACHE_SIZE);
 
 	/**
 	 * Creates a mapper that allows the types Spring Security's modules allow.
@@ -105,6 +117,31 @@ public class OAuth2AuthorizationDocumentMapper {
 			.addModules(SecurityJacksonModules.getModules(classLoader, builder))
 			.addModule(new CachedContainerDeserializers())
 			.build();
+	}
+
+	/**
+	 * Sets how many decoded attribute sets (the principal, the authorization request and the other attributes of
+	 * one grant) to keep, by the JSON they were read from, so that reading the same grant again (a refresh, an
+	 * introspection, the save after a find) does not decode them again: about half of a read's CPU. A read then
+	 * returns the same attribute objects that other reads of that grant returned, as SAS's in-memory store does:
+	 * treat them as read-only. The cache is direct-mapped (a newer entry replaces the one in its slot), holds no
+	 * token value or digest, and each entry costs about the JSON's size plus the objects (a few KB). 0 switches it
+	 * off: every read then decodes its own objects.
+	 * @param size the number of entries (rounded up to a power of two), 0 for none
+	 */
+	public void setAttributeCacheSize(int size) {
+		Assert.isTrue(size >= 0 && size <= MAX_ATTRIBUTE_CACHE_SIZE,
+				() -> "size must be between 0 and " + MAX_ATTRIBUTE_CACHE_SIZE);
+		this.attributeCache = (size > 0) ? new AttributeCache(size) : null;
+	}
+
+	/**
+	 * Returns how many decoded attribute sets are cached now.
+	 * @return the number of entries, 0 when the cache is off
+	 */
+	public int cachedAttributeSets() {
+		AttributeCache cache = this.attributeCache;
+		return (cache != null) ? cache.size() : 0;
 	}
 
 	/**
@@ -207,13 +244,7 @@ public class OAuth2AuthorizationDocumentMapper {
 					case "principal" -> principalName = readString(parser);
 					case "grant" -> grantType = readString(parser);
 					case "scopes" -> scopes = readStrings(parser);
-					case "attributes" -> {
-						int start = (int) parser.currentTokenLocation().getCharOffset();
-						attributes = readMap(parser);
-						int end = (int) parser.currentLocation().getCharOffset();
-						this.lastRead.set((start >= 0 && end > start && value == JsonToken.START_OBJECT)
-								? new ReadAttributes(json.substring(start, end), attributes) : null);
-					}
+					case "attributes" -> attributes = readAttributes(json, parser, value);
 					case "tokens" -> readTokens(parser, value, tokens);
 					default -> parser.skipChildren();
 				}
@@ -266,6 +297,35 @@ public class OAuth2AuthorizationDocumentMapper {
 		return new StoredAuthorization(builder.build(), digests, jti);
 	}
 
+	/**
+	 * Reads the attributes object at the parser's position: from the cache when the same JSON was decoded before,
+	 * else through Spring Security's deserializers. Remembers them with their JSON for the next {@link #write}.
+	 */
+	private Map<String, Object> readAttributes(String json, JsonParser parser, JsonToken value) {
+		int start = (int) parser.currentTokenLocation().getCharOffset();
+		AttributeCache cache = this.attributeCache;
+		if (value != JsonToken.START_OBJECT || start < 0) {
+			this.lastRead.remove();
+			return readMap(parser);
+		}
+		if (cache == null) {
+			Map<String, Object> attributes = readMap(parser);
+			int end = (int) parser.currentLocation().getCharOffset();
+			this.lastRead.set((end > start) ? new ReadAttributes(json.substring(start, end), attributes) : null);
+			return attributes;
+		}
+		parser.skipChildren();
+		String text = json.substring(start, (int) parser.currentLocation().getCharOffset());
+		ReadAttributes read = cache.get(text);
+		if (read == null) {
+			Map<String, Object> decoded = this.mapReader.readValue(text);
+			read = new ReadAttributes(text, (decoded != null) ? Collections.unmodifiableMap(decoded) : Map.of());
+			cache.put(read);
+		}
+		this.lastRead.set(read);
+		return read.values();
+	}
+
 	private void readTokens(JsonParser parser, JsonToken start, Map<TokenKind, StoredToken> tokens) {
 		expect(parser, start, JsonToken.START_OBJECT);
 		for (String code = parser.nextName(); code != null; code = parser.nextName()) {
@@ -315,6 +375,48 @@ public class OAuth2AuthorizationDocumentMapper {
 				}
 			}
 			return true;
+		}
+
+	}
+
+	/**
+	 * Decoded attributes by their JSON: a fixed array of slots, each holding the last entry whose JSON hashed to
+	 * it. Lock-free; an entry is immutable, so a reader sees a whole one or none.
+	 */
+	private static final class AttributeCache {
+
+		private final AtomicReferenceArray<@Nullable ReadAttributes> slots;
+
+		private final int mask;
+
+		AttributeCache(int size) {
+			int slots = (size <= 1) ? 1 : Integer.highestOneBit(size - 1) << 1;
+			this.slots = new AtomicReferenceArray<>(slots);
+			this.mask = slots - 1;
+		}
+
+		@Nullable ReadAttributes get(String json) {
+			ReadAttributes entry = this.slots.get(slot(json));
+			return (entry != null && entry.json().equals(json)) ? entry : null;
+		}
+
+		void put(ReadAttributes entry) {
+			this.slots.set(slot(entry.json()), entry);
+		}
+
+		int size() {
+			int size = 0;
+			for (int i = 0; i < this.slots.length(); i++) {
+				if (this.slots.get(i) != null) {
+					size++;
+				}
+			}
+			return size;
+		}
+
+		private int slot(String json) {
+			int hash = json.hashCode();
+			return (hash ^ (hash >>> 16)) & this.mask;
 		}
 
 	}
