@@ -5,12 +5,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -124,10 +125,10 @@ public class OAuth2AuthorizationDocumentMapper {
 	 * one grant) to keep, by the JSON they were read from, so that reading the same grant again (a refresh, an
 	 * introspection, the save after a find) does not decode them again: about half of a read's CPU. A read then
 	 * returns the same attribute objects that other reads of that grant returned, as SAS's in-memory store does:
-	 * treat them as read-only. The cache is direct-mapped (a newer entry replaces the one in its slot), holds no
-	 * token value or digest, and each entry costs about the JSON's size plus the objects (a few KB). 0 switches it
-	 * off: every read then decodes its own objects.
-	 * @param size the number of entries (rounded up to a power of two), 0 for none
+	 * treat them as read-only. When full, a new entry evicts an arbitrary one. The cache holds no token value or
+	 * digest, and each entry costs about the JSON's size plus the objects (a few KB). 0 switches it off: every read
+	 * then decodes its own objects.
+	 * @param size the number of entries, 0 for none
 	 */
 	public void setAttributeCacheSize(int size) {
 		Assert.isTrue(size >= 0 && size <= MAX_ATTRIBUTE_CACHE_SIZE,
@@ -380,43 +381,38 @@ public class OAuth2AuthorizationDocumentMapper {
 	}
 
 	/**
-	 * Decoded attributes by their JSON: a fixed array of slots, each holding the last entry whose JSON hashed to
-	 * it. Lock-free; an entry is immutable, so a reader sees a whole one or none.
+	 * Decoded attributes by their JSON, at most about {@code capacity} of them: when full, an insert first evicts
+	 * one entry the map's iteration order gives (no order of use is kept, so that a hit costs one lookup and no
+	 * write). Thread-safe; an entry is immutable.
 	 */
 	private static final class AttributeCache {
 
-		private final AtomicReferenceArray<@Nullable ReadAttributes> slots;
+		private final ConcurrentHashMap<String, ReadAttributes> entries;
 
-		private final int mask;
+		private final int capacity;
 
-		AttributeCache(int size) {
-			int slots = (size <= 1) ? 1 : Integer.highestOneBit(size - 1) << 1;
-			this.slots = new AtomicReferenceArray<>(slots);
-			this.mask = slots - 1;
+		AttributeCache(int capacity) {
+			this.capacity = capacity;
+			this.entries = new ConcurrentHashMap<>(Math.min(capacity, 1024) * 2);
 		}
 
 		@Nullable ReadAttributes get(String json) {
-			ReadAttributes entry = this.slots.get(slot(json));
-			return (entry != null && entry.json().equals(json)) ? entry : null;
+			return this.entries.get(json);
 		}
 
 		void put(ReadAttributes entry) {
-			this.slots.set(slot(entry.json()), entry);
+			if (this.entries.size() >= this.capacity) {
+				Iterator<String> any = this.entries.keySet().iterator();
+				if (any.hasNext()) {
+					any.next();
+					any.remove();
+				}
+			}
+			this.entries.put(entry.json(), entry);
 		}
 
 		int size() {
-			int size = 0;
-			for (int i = 0; i < this.slots.length(); i++) {
-				if (this.slots.get(i) != null) {
-					size++;
-				}
-			}
-			return size;
-		}
-
-		private int slot(String json) {
-			int hash = json.hashCode();
-			return (hash ^ (hash >>> 16)) & this.mask;
+			return this.entries.size();
 		}
 
 	}

@@ -87,7 +87,7 @@ class AttributeCacheTests {
 				.getAttribute(PRINCIPAL);
 			assertThat(principal.getName()).isEqualTo(user);
 		}
-		assertThat(mapper.cachedAttributeSets()).as("slots: 6 rounded up to 8").isBetween(1, 8);
+		assertThat(mapper.cachedAttributeSets()).isEqualTo(6);
 	}
 
 	@Test
