@@ -57,6 +57,8 @@ public final class SasRedisAutoConfiguration {
 			ApplicationEventPublisher eventPublisher, ObjectProvider<RegisteredClientRepository> clients,
 			ObjectProvider<StoreOperationListener> listeners) {
 		StringRedisTemplate redis = new StringRedisTemplate(connectionFactory);
+		// the store's callbacks never close the connection they are given: no close-suppressing proxy per command
+		redis.setExposeConnection(true);
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(redis);
 		boolean clustered = isClustered(properties.getKeyLayout(), connectionFactory);
 		if (clustered && properties.getReplicasToAwait() > 0) {

@@ -122,7 +122,10 @@ public final class Stores {
 		else {
 			factory = connectionFactory(port);
 		}
-		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(factory));
+		// as the auto-configuration sets it up
+		StringRedisTemplate template = new StringRedisTemplate(factory);
+		template.setExposeConnection(true);
+		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(template);
 		service.setRegisteredClientRepository(CLIENTS);
 		return new Store(REDIS, service, new RedisRefreshTokenRegistry(service), factory::destroy, null);
 	}

@@ -37,6 +37,12 @@ public final class DocumentEncoding {
 
 	static final int POOLED = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
+	/**
+	 * zlib level 3: for a grant's document about two thirds of the CPU of the default level 6, for about 6 % more
+	 * bytes (the level is the writer's choice alone; every level writes the same format).
+	 */
+	private static final int LEVEL = 3;
+
 	private static final String DICTIONARY_RESOURCE = "document-dictionary-1.txt";
 
 	private static final byte[] DICTIONARY = loadDictionary();
@@ -91,7 +97,7 @@ public final class DocumentEncoding {
 		byte[] input = json.getBytes(StandardCharsets.UTF_8);
 		Deflater deflater = this.deflaters.poll();
 		if (deflater == null) {
-			deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+			deflater = new Deflater(LEVEL, true);
 		}
 		try {
 			deflater.setDictionary(DICTIONARY);
