@@ -73,7 +73,7 @@ public class SasRedisProperties {
 
 	/**
 	 * Whether to compress the authorization documents the store writes (DEFLATE with a preset dictionary, about a
-	 * fifth of the JSON's size). Documents in either form are read whatever this is.
+	 * quarter of the JSON's size). Documents in either form are read whatever this is.
 	 */
 	private boolean compressDocuments = true;
 

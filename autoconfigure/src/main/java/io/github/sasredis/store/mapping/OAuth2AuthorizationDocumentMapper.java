@@ -5,13 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -63,7 +64,7 @@ public class OAuth2AuthorizationDocumentMapper {
 	/** Default number of decoded attribute sets kept, see {@link #setAttributeCacheSize}. */
 	public static final int DEFAULT_ATTRIBUTE_CACHE_SIZE = 1024;
 
-	private static final int MAX_ATTRIBUTE_CACHE_SIZE = 1 << 24;
+	private static final int MAX_ATTRIBUTE_CACHE_SIZE = 1 << 20;
 
 	private static final int MAX_CLIENTS_BY_ID = 1024;
 
@@ -130,7 +131,8 @@ public class OAuth2AuthorizationDocumentMapper {
 	 * one grant) to keep, by the JSON they were read from, so that reading the same grant again (a refresh, an
 	 * introspection, the save after a find) does not decode them again: about half of a read's CPU. A read then
 	 * returns the same attribute objects that other reads of that grant returned, as SAS's in-memory store does:
-	 * treat them as read-only. When full, a new entry evicts an arbitrary one. The cache holds no token value or
+	 * treat them as read-only (grants whose attributes have the very same JSON, such as client credentials grants of
+	 * one client, share them too). When full, a new entry evicts the oldest. The cache holds no token value or
 	 * digest, and each entry costs about the JSON's size plus the objects (a few KB). 0 switches it off: every read
 	 * then decodes its own objects.
 	 * @param size the number of entries, 0 for none
@@ -386,19 +388,21 @@ public class OAuth2AuthorizationDocumentMapper {
 	}
 
 	/**
-	 * Decoded attributes by their JSON, at most about {@code capacity} of them: when full, an insert first evicts
-	 * one entry the map's iteration order gives (no order of use is kept, so that a hit costs one lookup and no
-	 * write). Thread-safe; an entry is immutable.
+	 * Decoded attributes by their JSON, at most {@code capacity} of them, evicted first in, first out: a ring of
+	 * the keys in the order they were added, each new key replacing (and evicting) the oldest. No order of use is
+	 * kept, so that a hit costs one lookup and no write. Thread-safe; an entry is immutable.
 	 */
 	private static final class AttributeCache {
 
 		private final ConcurrentHashMap<String, ReadAttributes> entries;
 
-		private final int capacity;
+		private final AtomicReferenceArray<@Nullable String> order;
+
+		private final AtomicLong added = new AtomicLong();
 
 		AttributeCache(int capacity) {
-			this.capacity = capacity;
 			this.entries = new ConcurrentHashMap<>(Math.min(capacity, 1024) * 2);
+			this.order = new AtomicReferenceArray<>(capacity);
 		}
 
 		@Nullable ReadAttributes get(String json) {
@@ -406,14 +410,15 @@ public class OAuth2AuthorizationDocumentMapper {
 		}
 
 		void put(ReadAttributes entry) {
-			if (this.entries.size() >= this.capacity) {
-				Iterator<String> any = this.entries.keySet().iterator();
-				if (any.hasNext()) {
-					any.next();
-					any.remove();
-				}
+			if (this.entries.putIfAbsent(entry.json(), entry) != null) {
+				return;
 			}
-			this.entries.put(entry.json(), entry);
+			// every key in the map holds exactly one place in the ring: the one its insert took
+			int place = (int) (this.added.getAndIncrement() % this.order.length());
+			String evicted = this.order.getAndSet(place, entry.json());
+			if (evicted != null) {
+				this.entries.remove(evicted);
+			}
 		}
 
 		int size() {

@@ -91,6 +91,38 @@ class AttributeCacheTests {
 	}
 
 	@Test
+	void readWhenGrantsComeAndGoThenTheOldestAreEvictedAndAHotSetStillHits() {
+		OAuth2AuthorizationDocumentMapper mapper = new OAuth2AuthorizationDocumentMapper();
+		mapper.setAttributeCacheSize(16);
+		// grants read once each, far more than fit: they must not leave the cache full of dead entries
+		for (int i = 0; i < 500; i++) {
+			mapper.read(documentOf(TestAuthorizations.authorizationCodeGrant("once-" + i)), null, null, Map.of());
+		}
+		List<String> hot = new ArrayList<>();
+		List<Object> firstRead = new ArrayList<>();
+		for (int i = 0; i < 8; i++) {
+			hot.add(documentOf(TestAuthorizations.authorizationCodeGrant("hot-" + i)));
+			firstRead.add(mapper.read(hot.get(i), null, null, Map.of()).authorization().getAttribute(PRINCIPAL));
+		}
+		for (int round = 0; round < 20; round++) {
+			for (int i = 0; i < hot.size(); i++) {
+				assertThat(mapper.read(hot.get(i), null, null, Map.of()).authorization().<Object>getAttribute(PRINCIPAL))
+					.as("round %d, hot grant %d", round, i)
+					.isSameAs(firstRead.get(i));
+			}
+		}
+		// a newcomer evicts the oldest of the hot set first
+		for (int i = 0; i < 9; i++) {
+			mapper.read(documentOf(TestAuthorizations.authorizationCodeGrant("late-" + i)), null, null, Map.of());
+		}
+		assertThat(mapper.cachedAttributeSets()).isEqualTo(16);
+		assertThat(mapper.read(hot.get(0), null, null, Map.of()).authorization().<Object>getAttribute(PRINCIPAL))
+			.isNotSameAs(firstRead.get(0));
+		assertThat(mapper.read(hot.get(7), null, null, Map.of()).authorization().<Object>getAttribute(PRINCIPAL))
+			.isSameAs(firstRead.get(7));
+	}
+
+	@Test
 	void readWhenManyThreadsShareFewSlotsThenEveryAuthorizationGetsItsOwnPrincipal() throws Exception {
 		OAuth2AuthorizationDocumentMapper mapper = new OAuth2AuthorizationDocumentMapper();
 		mapper.setAttributeCacheSize(4);
