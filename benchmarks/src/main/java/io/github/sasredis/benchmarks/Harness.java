@@ -141,8 +141,8 @@ public final class Harness {
 		if (!this.skip.contains("jmh")) {
 			for (int threads : new int[] { 1, 8 }) {
 				runs.addAll(jmh(redis, "StoreBenchmark\\.(save|findByToken|rotate|remove)$", stores, threads));
-				runs.addAll(jmh(redis, "StoreBenchmark\\.(findByToken|rotate)$", List.of(Stores.REDIS_UNCACHED),
-						threads));
+				runs.addAll(jmh(redis, "StoreBenchmark\\.(" + String.join("|", Stores.UNCACHED_OPERATIONS) + ")$",
+						List.of(Stores.REDIS_UNCACHED), threads));
 				runs.addAll(jmh(redis, "StoreBenchmark\\.(listUserTokens|revokeAllOfUser|redisFloor)$",
 						List.of(Stores.REDIS), threads));
 			}

@@ -408,8 +408,7 @@ public final class Report {
 	private String scoreCell(String operation, int threads, String store) {
 		double[] score = score(operation, threads, store);
 		if (score == null) {
-			if (store.equals(Stores.REDIS_UNCACHED) && !operation.equals("findByToken")
-					&& !operation.equals("rotate")) {
+			if (store.equals(Stores.REDIS_UNCACHED) && !Stores.UNCACHED_OPERATIONS.contains(operation)) {
 				return "n/a";
 			}
 			if (!OURS_ONLY.contains(operation)) {

@@ -32,6 +32,9 @@ public final class Stores {
 	/** Ours with the document mapper's attribute cache off: every read decodes the principal and the request. */
 	public static final String REDIS_UNCACHED = "redis-uncached";
 
+	/** The benchmarks run on {@link #REDIS_UNCACHED}: those that read grants. */
+	public static final List<String> UNCACHED_OPERATIONS = List.of("findByToken", "rotate");
+
 	public static final String INMEMORY = "inmemory";
 
 	public static final String JDBC = "jdbc";

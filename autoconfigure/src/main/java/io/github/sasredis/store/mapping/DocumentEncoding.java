@@ -174,7 +174,7 @@ public final class DocumentEncoding {
 					output = Arrays.copyOf(output, Math.min(MAX_DOCUMENT_BYTES, output.length * 2));
 				}
 				int inflated = inflater.inflate(output, length, output.length - length);
-				if (inflated == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+				if (inflated == 0 && inflater.needsInput()) {
 					throw new IllegalStateException("Stored authorization document is truncated");
 				}
 				length += inflated;
