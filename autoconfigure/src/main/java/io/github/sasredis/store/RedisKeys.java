@@ -83,7 +83,15 @@ public final class RedisKeys {
 	 * @return {@code <namespace>:token:<digest>}
 	 */
 	public String token(String digest) {
-		return this.namespace + ":token:" + digest;
+		return tokenPrefix() + digest;
+	}
+
+	/**
+	 * Returns what every lookup key starts with, the digest following.
+	 * @return {@code <namespace>:token:}
+	 */
+	public String tokenPrefix() {
+		return this.namespace + ":token:";
 	}
 
 	/**

@@ -197,7 +197,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		}
 		else {
 			// one round trip: the lookup, the record's existence and the hash in one script
-			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey));
+			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey), this.keys.tokenPrefix());
 			lookup = (found != null && !found.isEmpty()) ? Lookup.decode((String) found.get(0)) : null;
 		}
 		if (lookup == null) {
@@ -211,7 +211,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			}
 			return this.reuse.onPresented(token, digest,
 					(found != null) ? found.subList(1, found.size())
-							: this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey())));
+							: this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey()),
+									this.keys.tokenPrefix()));
 		}
 		TokenKind kind = TokenKind.ofCode(String.valueOf(lookup.kind()));
 		if (kind == null || !kind.matches(tokenType)) {
@@ -227,7 +228,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
 			@Nullable String token, @Nullable String digest) {
-		return toAuthorization(this.redis.execute(StoreScripts.FIND, scriptKeys), kind, token, digest);
+		return toAuthorization(this.redis.execute(StoreScripts.FIND, scriptKeys, this.keys.tokenPrefix()), kind, token,
+				digest);
 	}
 
 	/**
@@ -261,7 +263,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		scriptKeys.add(this.keys.userIndex(userId));
 		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
 		List<?> replies = this.replicas.write(this.redis, this.keys, (redis) -> redis.execute(StoreScripts.REMOVE,
-				scriptKeys, Long.toString(this.clock.millis()), clustered ? "0" : "1"));
+				scriptKeys, Long.toString(this.clock.millis()), clustered ? "0" : "1", this.keys.tokenPrefix()));
 		List<Removed> removed = new ArrayList<>(replies.size());
 		List<String> lookups = new ArrayList<>();
 		for (Object entry : replies) {

@@ -96,7 +96,7 @@ final class SaveCall {
 		if (!clustered) {
 			this.scriptKeys.addAll(this.lookupKeys);
 		}
-		this.args = new ArrayList<>(14 + this.lookupArgs.size() + this.lookupKeys.size());
+		this.args = new ArrayList<>(15 + this.lookupArgs.size() + this.lookupKeys.size());
 		this.args.add(document);
 		this.args.add((expectedVersion != null) ? expectedVersion.toString() : "");
 		this.args.add(Long.toString(this.hashTtl));
@@ -110,6 +110,7 @@ final class SaveCall {
 		this.args.add(Long.toString(store.getGrace().toMillis()));
 		this.args.add(this.rotatedOutValue);
 		this.args.add(clustered ? "0" : "1");
+		this.args.add(keys.tokenPrefix());
 		this.args.add(Integer.toString(this.lookupKeys.size()));
 		this.args.addAll(this.lookupArgs);
 		if (clustered) {

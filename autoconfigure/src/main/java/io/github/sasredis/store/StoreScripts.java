@@ -11,40 +11,48 @@ import org.springframework.util.StreamUtils;
 
 /**
  * The Lua scripts that make each write of the store one atomic round trip. They live next to this class as
- * {@code *.lua} resources, are read once, and are sent with {@code EVALSHA} (falling back to {@code EVAL} once
+ * {@code *.lua} resources, are read once (those that touch an authorization's value with the functions of
+ * {@code authorization.lua} in front), and are sent with {@code EVALSHA} (falling back to {@code EVAL} once
  * after a Redis restart flushed the script cache).
  */
 final class StoreScripts {
 
 	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> SAVE = script("save.lua");
+	static final RedisScript<List> SAVE = script("save.lua", true);
 
 	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> FIND = script("find.lua");
+	static final RedisScript<List> FIND = script("find.lua", true);
 
 	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> FIND_BY_TOKEN = script("find_by_token.lua");
+	static final RedisScript<List> FIND_BY_TOKEN = script("find_by_token.lua", true);
 
 	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> REMOVE = script("remove.lua");
+	static final RedisScript<List> REMOVE = script("remove.lua", true);
 
 	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> LIST = script("list.lua");
+	static final RedisScript<List> LIST = script("list.lua", false);
+
+	/** Functions that read and write an authorization's value, prepended to the scripts that touch one. */
+	private static final String AUTHORIZATION_FUNCTIONS = "authorization.lua";
 
 	private StoreScripts() {
 	}
 
 	@SuppressWarnings("rawtypes")
-	private static RedisScript<List> script(String name) {
+	private static RedisScript<List> script(String name, boolean readsAuthorizations) {
 		// the text, not the resource: a resource-backed script checks the class path again on every call
 		try {
-			String text = StreamUtils.copyToString(new ClassPathResource(name, StoreScripts.class).getInputStream(),
-					StandardCharsets.UTF_8);
-			return RedisScript.of(text, List.class);
+			String text = read(name);
+			return RedisScript.of(readsAuthorizations ? read(AUTHORIZATION_FUNCTIONS) + text : text, List.class);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read the store's script " + name, ex);
 		}
+	}
+
+	private static String read(String name) throws IOException {
+		return StreamUtils.copyToString(new ClassPathResource(name, StoreScripts.class).getInputStream(),
+				StandardCharsets.UTF_8);
 	}
 
 }

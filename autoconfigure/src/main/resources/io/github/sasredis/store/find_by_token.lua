@@ -1,7 +1,7 @@
 -- Finds an authorization by one of its secrets in one round trip, in the standalone layout only: it reads keys that
 -- the lookup value names, which Redis Cluster would refuse (the cluster layout does a GET, then find.lua).
--- KEYS[1] the lookup key <namespace>:token:<digest>. The lookup value is
--- <kind><UTF-8 length of the authorization key>:<authorization key><record key> (see Lookup).
+-- KEYS[1] the lookup key <namespace>:token:<digest>; ARGV[1] the prefix of lookup keys (<namespace>:token:). The
+-- lookup value is <kind><UTF-8 length of the authorization key>:<authorization key><record key> (see Lookup).
 -- Returns nil without a lookup; {lookup} when the lookup is malformed, when its refresh-token record is gone (the
 -- record is the authority for its refresh token) or when the authorization is gone; else
 -- {lookup, document, version, predecessor lookup key, rotation time (epoch ms), record key}, as find.lua. A
@@ -20,8 +20,9 @@ local recordKey = string.sub(lookup, colon + length + 1)
 if recordKey ~= '' and redis.call('EXISTS', recordKey) == 0 then
   return {lookup}
 end
-local found = redis.call('HMGET', authKey, 'd', 'v', 'p', 'pt', 'rk')
-if not found[1] then
+local a = readAuthorization(authKey)
+if not a then
   return {lookup}
 end
+local found = foundAuthorization(a, ARGV[1])
 return {lookup, found[1], found[2], found[3], found[4], found[5]}

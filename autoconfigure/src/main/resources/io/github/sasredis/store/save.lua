@@ -1,12 +1,14 @@
--- Saves one authorization atomically. See RedisOAuth2AuthorizationService for the key layout.
--- KEYS[1] authorization hash, KEYS[2] the user's refresh-token index, KEYS[3] refresh-token record (all in the
+-- Saves one authorization atomically. See RedisOAuth2AuthorizationService for the key layout and authorization.lua
+-- for the form of the authorization's value.
+-- KEYS[1] authorization key, KEYS[2] the user's refresh-token index, KEYS[3] refresh-token record (all in the
 -- user's hash slot), then, in the standalone layout only, KEYS[4..] the lookup keys of every secret it holds.
--- ARGV[1] document, ARGV[2] version the writer read ('' for none), ARGV[3] hash TTL (ms), ARGV[4] now (epoch ms),
--- ARGV[5] '1' when the authorization has a live refresh token, ARGV[6] lookup key of its refresh token ('' if none),
--- ARGV[7] record JSON, ARGV[8] record TTL (s), ARGV[9] refresh token expiry (epoch ms), ARGV[10] jti,
+-- ARGV[1] document, ARGV[2] version the writer read ('' for none), ARGV[3] authorization TTL (ms), ARGV[4] now
+-- (epoch ms), ARGV[5] '1' when the authorization has a live refresh token, ARGV[6] lookup key of its refresh token
+-- ('' if none), ARGV[7] record JSON, ARGV[8] record TTL (s), ARGV[9] refresh token expiry (epoch ms), ARGV[10] jti,
 -- ARGV[11] grace (ms), ARGV[12] value of a rotated-out lookup, ARGV[13] '1' to write lookups here (standalone) or
--- '0' to leave them to the caller (cluster), ARGV[14] n lookups, then a value and a TTL (ms) per lookup, then (when
--- ARGV[13] is '0') the n lookup key names.
+-- '0' to leave them to the caller (cluster), ARGV[14] the prefix of lookup keys (<namespace>:token:), ARGV[15] n
+-- lookups, then a value and a TTL (ms) per lookup, then (when ARGV[13] is '0') the n lookup key names. Every lookup
+-- key is the prefix followed by a digest; the authorization keeps the digests.
 -- When the refresh token is replaced (rotation), the old one's lookup is kept, marked rotated-out, until the old
 -- token would have expired, so that presenting it again can be detected as reuse.
 -- Returns {version, revoked, created, rotated-out key, its expiry (epoch ms), obsolete lookup keys...}: revoked is
@@ -16,27 +18,31 @@
 -- (a concurrent rotation or code exchange won), {-2} when the authorization was removed since the writer read it.
 local authKey, userKey, recordKey = KEYS[1], KEYS[2], KEYS[3]
 local apply = ARGV[13] == '1'
-local n = tonumber(ARGV[14])
-local lookupKeys = {}
+local tokenPrefix = ARGV[14]
+local n = tonumber(ARGV[15])
+local prefixLength = #tokenPrefix
+local digests = {}
 for i = 1, n do
-  if apply then lookupKeys[i] = KEYS[3 + i] else lookupKeys[i] = ARGV[14 + 2 * n + i] end
+  local key
+  if apply then key = KEYS[3 + i] else key = ARGV[15 + 2 * n + i] end
+  digests[i] = string.sub(key, prefixLength + 1)
 end
+local newRt = ''
+if ARGV[6] ~= '' then newRt = string.sub(ARGV[6], prefixLength + 1) end
 
-local old = redis.call('HMGET', authKey, 'v', 'ix', 'rk', 'j', 'rt', 're')
-local oldVersion, oldIx, oldRk, oldJti, oldRt, oldRe = old[1], old[2], old[3], old[4], old[5], old[6]
+local old = readAuthorization(authKey) or {v = false, j = '', rt = '', re = '', p = '', pt = '', ix = '', rk = ''}
+local oldVersion = old.v
 local expected = ARGV[2]
 
 local oldSet = {}
-if oldIx then
-  for k in string.gmatch(oldIx, '[^\n]+') do oldSet[k] = true end
-end
+for digest in string.gmatch(old.ix, '[^ ]+') do oldSet[digest] = true end
 
 if expected ~= '' and oldVersion ~= expected then
   if not oldVersion then
     return {-2}
   end
   for i = 1, n do
-    if not oldSet[lookupKeys[i]] then
+    if not oldSet[digests[i]] then
       return {-1}
     end
   end
@@ -45,17 +51,17 @@ end
 local now = tonumber(ARGV[4])
 local grace = tonumber(ARGV[11])
 local newSet = {}
-for i = 1, n do newSet[lookupKeys[i]] = true end
-local rotated = oldRt and oldRt ~= '' and ARGV[6] ~= '' and ARGV[6] ~= oldRt and oldSet[oldRt]
-  and tonumber(oldRe) and tonumber(oldRe) + grace > now
+for i = 1, n do newSet[digests[i]] = true end
+local rotated = old.rt ~= '' and newRt ~= '' and newRt ~= old.rt and oldSet[old.rt]
+  and tonumber(old.re) and tonumber(old.re) + grace > now
 local rotatedKey, rotatedUntil = '', 0
 local obsolete = {}
-for k, _ in pairs(oldSet) do
-  if not newSet[k] then
-    if rotated and k == oldRt then
-      rotatedKey, rotatedUntil = k, math.floor(tonumber(oldRe)) + grace
+for digest, _ in pairs(oldSet) do
+  if not newSet[digest] then
+    if rotated and digest == old.rt then
+      rotatedKey, rotatedUntil = tokenPrefix .. digest, math.floor(tonumber(old.re)) + grace
     else
-      obsolete[#obsolete + 1] = k
+      obsolete[#obsolete + 1] = tokenPrefix .. digest
     end
   end
 end
@@ -66,23 +72,23 @@ if apply then
   end
   for i = 1, n do
     -- a lookup the authorization already owned keeps its value and expiry: only new secrets are written
-    if not oldSet[lookupKeys[i]] then
-      redis.call('SET', lookupKeys[i], ARGV[13 + 2 * i], 'PX', ARGV[14 + 2 * i])
+    if not oldSet[digests[i]] then
+      redis.call('SET', KEYS[3 + i], ARGV[14 + 2 * i], 'PX', ARGV[15 + 2 * i])
     end
   end
 end
 
 local hasRecord = ARGV[5] == '1'
 local revoked = 0
-if oldRk and oldRk ~= '' and ((not hasRecord) or oldRk ~= recordKey) then
-  local deleted = redis.call('DEL', oldRk)
-  redis.call('ZREM', userKey, oldJti)
-  if (not hasRecord) and oldRk == recordKey and deleted == 1 then
+if old.rk ~= '' and ((not hasRecord) or old.rk ~= recordKey) then
+  local deleted = redis.call('DEL', old.rk)
+  redis.call('ZREM', userKey, old.j)
+  if (not hasRecord) and old.rk == recordKey and deleted == 1 then
     revoked = 1
   end
 end
 local created = 0
-if hasRecord and not oldSet[ARGV[6]] then
+if hasRecord and not oldSet[newRt] then
   created = 1
   redis.call('SET', recordKey, ARGV[7], 'EX', ARGV[8])
   redis.call('ZADD', userKey, ARGV[9], ARGV[10])
@@ -98,12 +104,12 @@ local rk, jti = '', ''
 if hasRecord then
   rk, jti = recordKey, ARGV[10]
 end
-redis.call('HSET', authKey, 'd', ARGV[1], 'v', version, 'ix', table.concat(lookupKeys, '\n'), 'rk', rk, 'j', jti,
-  'rt', ARGV[6], 're', ARGV[9])
+local p, pt = old.p, old.pt
 if rotated then
-  redis.call('HSET', authKey, 'p', oldRt, 'pt', now)
+  p, pt = old.rt, tostring(now)
 end
-redis.call('PEXPIRE', authKey, ARGV[3])
+redis.call('SET', authKey, packAuthorization({v = tostring(version), j = jti, rt = newRt, re = ARGV[9], p = p,
+  pt = pt, ix = table.concat(digests, ' '), rk = rk, d = ARGV[1]}), 'PX', ARGV[3])
 local result = {version, revoked, created}
 if not apply then
   result[4], result[5] = rotatedKey, rotatedUntil

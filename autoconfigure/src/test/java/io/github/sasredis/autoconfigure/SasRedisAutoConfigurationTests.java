@@ -138,7 +138,7 @@ class SasRedisAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context.getBean(SasRedisProperties.class).isCompressDocuments()).isTrue();
 			context.getBean(OAuth2AuthorizationService.class).save(authorization);
-			assertThat(this.redis.hgetAll(hashKey).get("d")).startsWith("z1:");
+			assertThat(this.redis.authorization(hashKey).get("d")).startsWith("z1:");
 		});
 		this.contextRunner.withPropertyValues("sas-redis.compress-documents=false").run((context) -> {
 			OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
@@ -146,7 +146,7 @@ class SasRedisAutoConfigurationTests {
 			OAuth2Authorization found = service.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN);
 			assertThat(found).as("a compressed document read by a store that writes plain JSON").isNotNull();
 			service.save(TestAuthorizations.rotate(found));
-			assertThat(this.redis.hgetAll(hashKey).get("d")).startsWith("{\"id\":\"" + authorization.getId());
+			assertThat(this.redis.authorization(hashKey).get("d")).startsWith("{\"id\":\"" + authorization.getId());
 		});
 	}
 

@@ -336,7 +336,7 @@ class BadInputAndLogsTests extends EveryFlowTestSupport {
 		Set<String> names = new TreeSet<>();
 		for (String key : this.redis.scanAllKeys()) {
 			if (key.startsWith("oauth2:authorization:")) {
-				String document = this.redis.hgetAll(key).get("d");
+				String document = this.redis.authorization(key).get("d");
 				if (document != null) {
 					names.add(JSON.readTree(DocumentEncoding.compressed().decode(document)).get("principal").asString());
 				}

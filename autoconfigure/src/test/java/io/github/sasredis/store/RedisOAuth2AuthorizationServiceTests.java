@@ -307,8 +307,9 @@ class RedisOAuth2AuthorizationServiceTests {
 		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
 		long before = redis.commandStats().getOrDefault("set", 0L);
 		service.save(rotated);
-		// new access and refresh lookups, the new record, the rotated-out marker; code and ID token lookups stay
-		assertThat(redis.commandStats().getOrDefault("set", 0L) - before).isEqualTo(4);
+		// the authorization, new access and refresh lookups, the new record, the rotated-out marker; code and ID
+		// token lookups stay
+		assertThat(redis.commandStats().getOrDefault("set", 0L) - before).isEqualTo(5);
 	}
 
 	@Test
@@ -483,7 +484,7 @@ class RedisOAuth2AuthorizationServiceTests {
 	void saveWhenOidcGrantThenDocumentCompressedToUnderAThirdOfItsJson() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
-		String stored = redis.hgetAll("oauth2:authorization:" + authorization.getId()).get("d");
+		String stored = redis.authorization("oauth2:authorization:" + authorization.getId()).get("d");
 		String json = DocumentEncoding.compressed().decode(stored);
 		assertThat(stored).startsWith("z1:");
 		assertThat(JSON.readTree(json).get("id").asString()).isEqualTo(authorization.getId());
@@ -500,13 +501,13 @@ class RedisOAuth2AuthorizationServiceTests {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		String hashKey = "oauth2:authorization:" + authorization.getId();
 		plain.save(authorization);
-		assertThat(redis.hgetAll(hashKey).get("d")).startsWith("{");
+		assertThat(redis.authorization(hashKey).get("d")).startsWith("{");
 		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN),
 				OAuth2TokenType.REFRESH_TOKEN);
 		assertThat(found).isNotNull();
 		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
 		service.save(rotated);
-		assertThat(redis.hgetAll(hashKey).get("d")).startsWith("z1:");
+		assertThat(redis.authorization(hashKey).get("d")).startsWith("z1:");
 		OAuth2Authorization foundByPlain = plain.findByToken(valueOf(rotated, TokenKind.ACCESS_TOKEN),
 				OAuth2TokenType.ACCESS_TOKEN);
 		assertThat(foundByPlain).isNotNull();
@@ -521,8 +522,22 @@ class RedisOAuth2AuthorizationServiceTests {
 	void keysWhenListedThenMatchDocumentedLayout() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
-		Map<String, String> hash = redis.hgetAll("oauth2:authorization:" + authorization.getId());
-		assertThat(hash).containsKeys("d", "v", "ix", "rk", "j");
+		String authorizationKey = "oauth2:authorization:" + authorization.getId();
+		assertThat(redis.type(authorizationKey)).isEqualTo("string");
+		Map<String, String> stored = redis.authorization(authorizationKey);
+		String refreshDigest = TokenDigester.sha256().digest(valueOf(authorization, TokenKind.REFRESH_TOKEN));
+		String jti = TokenDigester.sha256().jti(refreshDigest);
+		assertThat(stored).containsEntry("v", "1")
+			.containsEntry("j", jti)
+			.containsEntry("rt", refreshDigest)
+			.containsEntry("rk", "refresh_token:alice:" + jti)
+			.containsEntry("p", "")
+			.containsEntry("pt", "");
+		assertThat(stored.get("ix").split(" ")).hasSize(4).contains(refreshDigest)
+			.allSatisfy((digest) -> assertThat(redis.exists("oauth2:token:" + digest)).isTrue());
+		assertThat(Long.parseLong(stored.get("re")))
+			.isEqualTo(authorization.getRefreshToken().getToken().getExpiresAt().toEpochMilli());
+		assertThat(DocumentEncoding.compressed().decode(stored.get("d"))).startsWith("{\"id\":\"" + authorization.getId());
 		assertThat(redis.type("oauth2:user_refresh_tokens:alice")).isEqualTo("zset");
 		assertThat(redis.scanAllKeys()).allMatch((key) -> key.startsWith("oauth2:authorization:")
 				|| key.startsWith("oauth2:token:") || key.startsWith("oauth2:user_refresh_tokens:")

@@ -278,6 +278,48 @@ public class RedisTestClient implements AutoCloseable {
 		return result;
 	}
 
+	/**
+	 * The fields of an authorization's value as the store's scripts write it ({@code authorization.lua}).
+	 * @param key the authorization key
+	 * @return {@code v}, {@code j}, {@code rt}, {@code re}, {@code p}, {@code pt}, {@code ix}, {@code rk} and the
+	 * document {@code d}; empty when the key holds no such value
+	 */
+	public Map<String, String> authorization(String key) {
+		Object value = command("GET", key);
+		return (value instanceof String text) ? authorizationFields(text) : Map.of();
+	}
+
+	/**
+	 * Splits a value written by the store's scripts into its fields (see {@link #authorization(String)}).
+	 * @param value the value
+	 * @return the fields, or an empty map when the value is not an authorization
+	 */
+	public static Map<String, String> authorizationFields(String value) {
+		String[] names = { "v", "j", "rt", "re", "p", "pt", "ix" };
+		Map<String, String> fields = new LinkedHashMap<>();
+		int position = 0;
+		for (String name : names) {
+			int newline = value.indexOf('\n', position);
+			if (newline < 0) {
+				return Map.of();
+			}
+			fields.put(name, value.substring(position, newline));
+			position = newline + 1;
+		}
+		int colon = value.indexOf(':', position);
+		if (colon < 0 || !value.substring(position, colon).matches("[0-9]+")) {
+			return Map.of();
+		}
+		int length = Integer.parseInt(value.substring(position, colon));
+		byte[] rest = value.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
+		if (length > rest.length) {
+			return Map.of();
+		}
+		fields.put("rk", new String(rest, 0, length, StandardCharsets.UTF_8));
+		fields.put("d", new String(rest, length, rest.length - length, StandardCharsets.UTF_8));
+		return fields;
+	}
+
 	/** @return the members of a sorted set, lowest score first ({@code ZRANGE key 0 -1}) */
 	@SuppressWarnings("unchecked")
 	public List<String> zrange(String key) {
@@ -320,8 +362,9 @@ public class RedisTestClient implements AutoCloseable {
 		}
 		else {
 			dump.append(indent).append(value).append('\n');
-			if (value instanceof String text && text.startsWith(DocumentEncoding.COMPRESSED_PREFIX)) {
-				dump.append(indent).append("decompressed: ").append(DocumentEncoding.compressed().decode(text))
+			String document = (value instanceof String text) ? authorizationFields(text).get("d") : null;
+			if (document != null && document.startsWith(DocumentEncoding.COMPRESSED_PREFIX)) {
+				dump.append(indent).append("decompressed: ").append(DocumentEncoding.compressed().decode(document))
 					.append('\n');
 			}
 		}

@@ -1,0 +1,38 @@
+-- Prepended to every script that reads or writes an authorization (StoreScripts). An authorization is one string:
+--   <version>\n<jti>\n<refresh-token digest>\n<its expiry (epoch ms)>\n<predecessor digest>\n<rotation time (epoch
+--   ms)>\n<lookup digests, space-separated>\n<record key length>:<record key><document>
+-- Every field before the record key is base64url or decimal; the record key holds the user id, which may contain
+-- any byte, so it goes by its length; the document is the rest. One string rather than a hash: a hash that holds a
+-- value over 64 bytes is a hash table, which cost about 900 bytes per authorization more than these bytes.
+local function unpackAuthorization(value)
+  local f, pos = {}, 1
+  for i = 1, 7 do
+    local nl = string.find(value, '\n', pos, true)
+    if not nl then return nil end
+    f[i] = string.sub(value, pos, nl - 1)
+    pos = nl + 1
+  end
+  local colon = string.find(value, ':', pos, true)
+  local length = colon and tonumber(string.sub(value, pos, colon - 1))
+  if not length then return nil end
+  return {v = f[1], j = f[2], rt = f[3], re = f[4], p = f[5], pt = f[6], ix = f[7],
+    rk = string.sub(value, colon + 1, colon + length), d = string.sub(value, colon + length + 1)}
+end
+
+local function packAuthorization(a)
+  return table.concat({a.v, a.j, a.rt, a.re, a.p, a.pt, a.ix, #a.rk .. ':' .. a.rk .. a.d}, '\n')
+end
+
+local function readAuthorization(key)
+  local value = redis.call('GET', key)
+  if not value then return nil end
+  return unpackAuthorization(value)
+end
+
+-- {document, version, predecessor lookup key, rotation time, record key}, as find.lua returns it
+local function foundAuthorization(a, tokenPrefix)
+  local p, pt = false, false
+  if a.p ~= '' then p, pt = tokenPrefix .. a.p, a.pt end
+  return {a.d, a.v, p, pt, a.rk}
+end
+
