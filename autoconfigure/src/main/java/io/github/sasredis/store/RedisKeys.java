@@ -64,8 +64,16 @@ public final class RedisKeys {
 	 * @return {@code <namespace>:authorization:<id>}, or {@code <namespace>:authorization:{<user id>}:<id>}
 	 */
 	public String authorization(String userId, String authorizationId) {
-		return this.clustered ? this.namespace + ":authorization:" + tag(userId) + ":" + authorizationId
-				: this.namespace + ":authorization:" + authorizationId;
+		return this.clustered ? authorizationPrefix() + tag(userId) + ":" + authorizationId
+				: authorizationPrefix() + authorizationId;
+	}
+
+	/**
+	 * Returns what every authorization key starts with.
+	 * @return {@code <namespace>:authorization:}
+	 */
+	public String authorizationPrefix() {
+		return this.namespace + ":authorization:";
 	}
 
 	/**
@@ -111,7 +119,15 @@ public final class RedisKeys {
 	 * layout
 	 */
 	public String refreshTokenRecord(String userId, String jti) {
-		return this.refreshTokenPrefix + ":" + (this.clustered ? tag(userId) : userId) + ":" + jti;
+		return refreshTokenRecordPrefix() + (this.clustered ? tag(userId) : userId) + ":" + jti;
+	}
+
+	/**
+	 * Returns what every refresh-token record key starts with.
+	 * @return {@code <refresh prefix>:}
+	 */
+	public String refreshTokenRecordPrefix() {
+		return this.refreshTokenPrefix + ":";
 	}
 
 	/**

@@ -193,12 +193,13 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<?> found = null;
 		Lookup lookup;
 		if (this.keys.isClustered()) {
-			lookup = Lookup.decode(this.redis.opsForValue().get(lookupKey));
+			lookup = Lookup.decode(this.redis.opsForValue().get(lookupKey), this.keys);
 		}
 		else {
 			// one round trip: the lookup, the record's existence and the hash in one script
-			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey), this.keys.tokenPrefix());
-			lookup = (found != null && !found.isEmpty()) ? Lookup.decode((String) found.get(0)) : null;
+			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey), this.keys.tokenPrefix(),
+					this.keys.authorizationPrefix(), this.keys.refreshTokenRecordPrefix());
+			lookup = (found != null && !found.isEmpty()) ? Lookup.decode((String) found.get(0), this.keys) : null;
 		}
 		if (lookup == null) {
 			return null;

@@ -24,6 +24,8 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
  */
 final class SaveCall {
 
+	private final RedisKeys keys;
+
 	private final String authorizationKey;
 
 	private final String authorizationByIdKey;
@@ -44,6 +46,7 @@ final class SaveCall {
 
 	SaveCall(RedisOAuth2AuthorizationService store, OAuth2Authorization authorization, Instant now) {
 		RedisKeys keys = store.getKeys();
+		this.keys = keys;
 		String userId = authorization.getPrincipalName();
 		this.authorizationKey = keys.authorization(userId, authorization.getId());
 		this.authorizationByIdKey = keys.authorizationById(authorization.getId());
@@ -84,7 +87,7 @@ final class SaveCall {
 		}
 		this.hashTtl = (hashTtl != 0) ? hashTtl : ttlWithoutExpiry;
 		this.record = record;
-		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode();
+		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode(keys);
 		String document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
 		Object expectedVersion = authorization.getAttribute(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE);
 		boolean clustered = keys.isClustered();
@@ -119,7 +122,7 @@ final class SaveCall {
 	}
 
 	private String lookupValue(TokenKind kind, String recordKey) {
-		return new Lookup(kind.code().charAt(0), this.authorizationKey, recordKey).encode();
+		return new Lookup(kind.code().charAt(0), this.authorizationKey, recordKey).encode(this.keys);
 	}
 
 	private void addLookup(RedisKeys keys, String digest, String value, long ttlMillis) {

@@ -1,7 +1,9 @@
 -- Finds an authorization by one of its secrets in one round trip, in the standalone layout only: it reads keys that
 -- the lookup value names, which Redis Cluster would refuse (the cluster layout does a GET, then find.lua).
--- KEYS[1] the lookup key <namespace>:token:<digest>; ARGV[1] the prefix of lookup keys (<namespace>:token:). The
--- lookup value is <kind><UTF-8 length of the authorization key>:<authorization key><record key> (see Lookup).
+-- KEYS[1] the lookup key <namespace>:token:<digest>; ARGV[1] the prefix of lookup keys (<namespace>:token:),
+-- ARGV[2] of authorization keys (<namespace>:authorization:), ARGV[3] of record keys (<refresh prefix>:). The lookup
+-- value is <kind><UTF-8 length of n>:<n><r>, where the authorization key is ARGV[2] .. n and, when r is not empty,
+-- the record key ARGV[3] .. r (see Lookup).
 -- Returns nil without a lookup; {lookup} when the lookup is malformed, when its refresh-token record is gone (the
 -- record is the authority for its refresh token) or when the authorization is gone; else
 -- {lookup, document, version, predecessor lookup key, rotation time (epoch ms), record key}, as find.lua. A
@@ -15,9 +17,9 @@ local length = colon and tonumber(string.sub(lookup, 2, colon - 1))
 if not length or length <= 0 or colon + length > #lookup then
   return {lookup}
 end
-local authKey = string.sub(lookup, colon + 1, colon + length)
-local recordKey = string.sub(lookup, colon + length + 1)
-if recordKey ~= '' and redis.call('EXISTS', recordKey) == 0 then
+local authKey = ARGV[2] .. string.sub(lookup, colon + 1, colon + length)
+local record = string.sub(lookup, colon + length + 1)
+if record ~= '' and redis.call('EXISTS', ARGV[3] .. record) == 0 then
   return {lookup}
 end
 local a = readAuthorization(authKey)

@@ -535,6 +535,11 @@ class RedisOAuth2AuthorizationServiceTests {
 			.containsEntry("pt", "");
 		assertThat(stored.get("ix").split(" ")).hasSize(4).contains(refreshDigest)
 			.allSatisfy((digest) -> assertThat(redis.exists("oauth2:token:" + digest)).isTrue());
+		// lookups name the authorization and the record without the prefixes every such key has
+		String id = authorization.getId();
+		assertThat(redis.get("oauth2:token:" + refreshDigest)).isEqualTo("r" + id.length() + ":" + id + "alice:" + jti);
+		String accessDigest = TokenDigester.sha256().digest(valueOf(authorization, TokenKind.ACCESS_TOKEN));
+		assertThat(redis.get("oauth2:token:" + accessDigest)).isEqualTo("a" + id.length() + ":" + id);
 		assertThat(Long.parseLong(stored.get("re")))
 			.isEqualTo(authorization.getRefreshToken().getToken().getExpiresAt().toEpochMilli());
 		assertThat(DocumentEncoding.compressed().decode(stored.get("d"))).startsWith("{\"id\":\"" + authorization.getId());

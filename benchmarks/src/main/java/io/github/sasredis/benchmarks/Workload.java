@@ -130,8 +130,20 @@ public final class Workload {
 	 * @return the grant, whose refresh token is {@link #seededRefreshToken(String, int)}
 	 */
 	public static OAuth2Authorization seeded(int i, RegisteredClient client, String userId, String idPrefix) {
-		return grant(idPrefix + i, client, userId, new SplittableRandom(SEED * 31 + i + idPrefix.hashCode()),
+		return grant(seededId(idPrefix, i), client, userId, new SplittableRandom(SEED * 31 + i + idPrefix.hashCode()),
 				seededRefreshToken(idPrefix, i), Instant.now());
+	}
+
+	/**
+	 * The id of a pre-filled grant: the series' prefix and the grant's number, padded to the 36 characters of the
+	 * UUIDs SAS gives authorizations, so that the keys and values that carry an id weigh what they weigh in use.
+	 * @param idPrefix the series
+	 * @param i the grant's number
+	 * @return the id
+	 */
+	public static String seededId(String idPrefix, int i) {
+		String number = Integer.toString(i);
+		return idPrefix + "0".repeat(Math.max(36 - idPrefix.length() - number.length(), 0)) + number;
 	}
 
 	/**
