@@ -138,7 +138,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private void doSave(OAuth2Authorization authorization) {
 		SaveCall call = new SaveCall(this, authorization, this.clock.instant());
 		List<?> result = this.replicas.write(this.redis, this.keys, (redis) -> {
-			List<?> reply = redis.execute(StoreScripts.SAVE, call.scriptKeys(), call.args());
+			List<?> reply = redis.execute(StoreScripts.SAVE, StoreScripts.ARGS, StoreScripts.STRING_RESULT,
+					call.scriptKeys(), call.args());
 			long version = asLong(reply.get(0));
 			if (version == -1) {
 				throw new ConcurrentAuthorizationChangeException(
@@ -197,9 +198,11 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		}
 		else {
 			// one round trip: the lookup, the record's existence and the hash in one script
-			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, List.of(lookupKey), this.keys.tokenPrefix(),
-					this.keys.authorizationPrefix(), this.keys.refreshTokenRecordPrefix());
-			lookup = (found != null && !found.isEmpty()) ? Lookup.decode((String) found.get(0), this.keys) : null;
+			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, StoreScripts.ARGS, StoreScripts.RAW_RESULT,
+					List.of(lookupKey), this.keys.tokenPrefix(), this.keys.authorizationPrefix(),
+					this.keys.refreshTokenRecordPrefix());
+			lookup = (found != null && !found.isEmpty())
+					? Lookup.decode(StoredAuthorizationReply.nullableText(found.get(0)), this.keys) : null;
 		}
 		if (lookup == null) {
 			return null;
@@ -210,17 +213,15 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			if (!OAuth2TokenType.REFRESH_TOKEN.equals(tokenType)) {
 				return null;
 			}
-			return this.reuse.onPresented(token, digest,
-					(found != null) ? found.subList(1, found.size())
-							: this.redis.execute(StoreScripts.FIND, List.of(lookup.authorizationKey()),
-									this.keys.tokenPrefix()));
+			return this.reuse.onPresented(token, digest, (found != null) ? StoredAuthorizationReply.of(found, 1)
+					: find(List.of(lookup.authorizationKey())));
 		}
 		TokenKind kind = TokenKind.ofCode(String.valueOf(lookup.kind()));
 		if (kind == null || !kind.matches(tokenType)) {
 			return null;
 		}
 		if (found != null) {
-			return (found.size() > 1) ? toAuthorization(found.subList(1, found.size()), kind, token, digest) : null;
+			return toAuthorization(StoredAuthorizationReply.of(found, 1), kind, token, digest);
 		}
 		List<String> scriptKeys = lookup.recordKey().isEmpty() ? List.of(lookup.authorizationKey())
 				: List.of(lookup.authorizationKey(), lookup.recordKey());
@@ -229,21 +230,25 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 
 	private @Nullable OAuth2Authorization read(List<String> scriptKeys, @Nullable TokenKind kind,
 			@Nullable String token, @Nullable String digest) {
-		return toAuthorization(this.redis.execute(StoreScripts.FIND, scriptKeys, this.keys.tokenPrefix()), kind, token,
-				digest);
+		return toAuthorization(find(scriptKeys), kind, token, digest);
+	}
+
+	private @Nullable StoredAuthorizationReply find(List<String> scriptKeys) {
+		return StoredAuthorizationReply.of(this.redis.execute(StoreScripts.FIND, StoreScripts.ARGS,
+				StoreScripts.RAW_RESULT, scriptKeys, this.keys.tokenPrefix()), 0);
 	}
 
 	/**
 	 * The authorization {@code find.lua} (or {@code find_by_token.lua}) found.
-	 * @param found {document, version, predecessor lookup key, rotation time, record key}, or {@code null}
+	 * @param found what the script read, or {@code null}
 	 */
-	private @Nullable OAuth2Authorization toAuthorization(@Nullable List<?> found, @Nullable TokenKind kind,
-			@Nullable String token, @Nullable String digest) {
-		if (found == null || found.isEmpty() || found.get(0) == null) {
+	private @Nullable OAuth2Authorization toAuthorization(@Nullable StoredAuthorizationReply found,
+			@Nullable TokenKind kind, @Nullable String token, @Nullable String digest) {
+		if (found == null) {
 			return null;
 		}
-		StoredAuthorization stored = readDocument((String) found.get(0), kind, token,
-				Map.of(VERSION_ATTRIBUTE, String.valueOf(found.get(1))));
+		StoredAuthorization stored = readDocument(found.document(), kind, token,
+				Map.of(VERSION_ATTRIBUTE, found.version()));
 		if (kind != null && !stored.digests().get(kind).equals(digest)) {
 			// a lookup key left behind by a crash: the authorization no longer holds that secret
 			return null;
@@ -332,7 +337,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * The stored form of an authorization: its document, compressed unless {@link #setDocumentEncoding} says
 	 * otherwise.
 	 */
-	String writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti) {
+	byte[] writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti) {
 		return this.documentEncoding.encode(this.documentMapper.write(authorization, digests, jti,
 				Set.of(VERSION_ATTRIBUTE)));
 	}
@@ -340,7 +345,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	/**
 	 * Reads a stored document, compressed or not.
 	 */
-	StoredAuthorization readDocument(String stored, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
+	StoredAuthorization readDocument(byte[] stored, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
 			Map<String, Object> extraAttributes) {
 		return this.documentMapper.read(this.documentEncoding.decode(stored), presentedKind, presentedValue,
 				extraAttributes);

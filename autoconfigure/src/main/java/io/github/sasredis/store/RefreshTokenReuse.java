@@ -43,18 +43,17 @@ final class RefreshTokenReuse {
 	 * @param found what {@code find.lua} read of the authorization its lookup names, or {@code null}
 	 * @return the authorization within the grace period, else {@code null}
 	 */
-	@Nullable OAuth2Authorization onPresented(String token, String digest, @Nullable List<?> found) {
-		if (found == null || found.size() < 5 || found.get(0) == null) {
+	@Nullable OAuth2Authorization onPresented(String token, String digest, @Nullable StoredAuthorizationReply found) {
+		if (found == null) {
 			return null;
 		}
-		String recordKey = (String) found.get(4);
-		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.store.getRedis().hasKey(recordKey))) {
+		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.store.getRedis().hasKey(found.recordKey()))) {
 			return this.store
-				.readDocument((String) found.get(0), TokenKind.REFRESH_TOKEN, token,
-						Map.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE, String.valueOf(found.get(1))))
+				.readDocument(found.document(), TokenKind.REFRESH_TOKEN, token,
+						Map.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE, found.version()))
 				.authorization();
 		}
-		StoredAuthorization stored = this.store.readDocument((String) found.get(0), null, null, Map.of());
+		StoredAuthorization stored = this.store.readDocument(found.document(), null, null, Map.of());
 		OAuth2Authorization authorization = stored.authorization();
 		String userId = authorization.getPrincipalName();
 		RedisOAuth2AuthorizationService.Removed removed = this.store
@@ -81,15 +80,16 @@ final class RefreshTokenReuse {
 		return null;
 	}
 
-	private boolean isGraceful(String digest, List<?> found) {
-		if (this.store.getRotationGracePeriod().isZero() || found.get(2) == null || found.get(3) == null) {
+	private boolean isGraceful(String digest, StoredAuthorizationReply found) {
+		if (this.store.getRotationGracePeriod().isZero() || found.predecessorKey() == null
+				|| found.rotatedAt() == null) {
 			return false;
 		}
-		boolean predecessor = this.store.getKeys().token(digest).equals(found.get(2));
-		long rotatedAt = Long.parseLong(String.valueOf(found.get(3)));
+		boolean predecessor = this.store.getKeys().token(digest).equals(found.predecessorKey());
+		long rotatedAt = Long.parseLong(found.rotatedAt());
 		long sinceRotation = this.store.getClock().millis() - rotatedAt;
 		return predecessor && sinceRotation <= this.store.getRotationGracePeriod().toMillis()
-				&& !"".equals(found.get(4));
+				&& !found.recordKey().isEmpty();
 	}
 
 }

@@ -42,7 +42,7 @@ final class SaveCall {
 
 	private final List<String> scriptKeys;
 
-	private final List<String> args;
+	private final List<Object> args;
 
 	SaveCall(RedisOAuth2AuthorizationService store, OAuth2Authorization authorization, Instant now) {
 		RedisKeys keys = store.getKeys();
@@ -88,7 +88,7 @@ final class SaveCall {
 		this.hashTtl = (hashTtl != 0) ? hashTtl : ttlWithoutExpiry;
 		this.record = record;
 		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode(keys);
-		String document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
+		byte[] document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
 		Object expectedVersion = authorization.getAttribute(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE);
 		boolean clustered = keys.isClustered();
 

@@ -5,8 +5,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.util.StreamUtils;
 
 /**
@@ -31,6 +34,29 @@ final class StoreScripts {
 
 	@SuppressWarnings("rawtypes")
 	static final RedisScript<List> LIST = script("list.lua", false);
+
+	/** Script arguments: strings as UTF-8, a stored document's bytes as they are. */
+	static final RedisSerializer<Object> ARGS = new RedisSerializer<>() {
+
+		@Override
+		public byte[] serialize(@Nullable Object value) {
+			return (value instanceof byte[] bytes) ? bytes : String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+		}
+
+		@Override
+		public Object deserialize(byte @Nullable [] bytes) {
+			return bytes;
+		}
+
+	};
+
+	/** Replies of strings and numbers only, strings read as UTF-8. */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	static final RedisSerializer<List> STRING_RESULT = (RedisSerializer) RedisSerializer.string();
+
+	/** Replies that hold a stored document: every string as its bytes ({@link StoredAuthorizationReply}). */
+	@SuppressWarnings({ "rawtypes", "unchecked" })
+	static final RedisSerializer<List> RAW_RESULT = (RedisSerializer) RedisSerializer.byteArray();
 
 	/** Functions that read and write an authorization's value, prepended to the scripts that touch one. */
 	private static final String AUTHORIZATION_FUNCTIONS = "authorization.lua";

@@ -282,11 +282,23 @@ public class RedisTestClient implements AutoCloseable {
 	 * The fields of an authorization's value as the store's scripts write it ({@code authorization.lua}).
 	 * @param key the authorization key
 	 * @return {@code v}, {@code j}, {@code rt}, {@code re}, {@code p}, {@code pt}, {@code ix}, {@code rk} and the
-	 * document {@code d}; empty when the key holds no such value
+	 * stored document {@code d}, one character per byte (ISO-8859-1: {@code z1:} and compressed bytes, or the
+	 * JSON); empty when the key holds no such value
 	 */
 	public Map<String, String> authorization(String key) {
-		Object value = command("GET", key);
-		return (value instanceof String text) ? authorizationFields(text) : Map.of();
+		Object value = commandRaw(bytes("GET"), bytes(key));
+		return (value instanceof byte[] raw) ? authorizationFields(raw) : Map.of();
+	}
+
+	/**
+	 * The JSON document of an authorization, decompressed when stored compressed.
+	 * @param key the authorization key
+	 * @return the JSON, or {@code null} when the key holds no authorization
+	 */
+	public String document(String key) {
+		String stored = authorization(key).get("d");
+		return (stored != null) ? DocumentEncoding.compressed().decode(stored.getBytes(StandardCharsets.ISO_8859_1))
+				: null;
 	}
 
 	/**
@@ -294,30 +306,41 @@ public class RedisTestClient implements AutoCloseable {
 	 * @param value the value
 	 * @return the fields, or an empty map when the value is not an authorization
 	 */
-	public static Map<String, String> authorizationFields(String value) {
+	public static Map<String, String> authorizationFields(byte[] value) {
 		String[] names = { "v", "j", "rt", "re", "p", "pt", "ix" };
 		Map<String, String> fields = new LinkedHashMap<>();
 		int position = 0;
 		for (String name : names) {
-			int newline = value.indexOf('\n', position);
+			int newline = indexOf(value, (byte) '\n', position);
 			if (newline < 0) {
 				return Map.of();
 			}
-			fields.put(name, value.substring(position, newline));
+			fields.put(name, new String(value, position, newline - position, StandardCharsets.UTF_8));
 			position = newline + 1;
 		}
-		int colon = value.indexOf(':', position);
-		if (colon < 0 || !value.substring(position, colon).matches("[0-9]+")) {
+		int colon = indexOf(value, (byte) ':', position);
+		String digits = (colon < 0) ? "" : new String(value, position, colon - position, StandardCharsets.US_ASCII);
+		if (!digits.matches("[0-9]+") || colon + 1 + Integer.parseInt(digits) > value.length) {
 			return Map.of();
 		}
-		int length = Integer.parseInt(value.substring(position, colon));
-		byte[] rest = value.substring(colon + 1).getBytes(StandardCharsets.UTF_8);
-		if (length > rest.length) {
-			return Map.of();
-		}
-		fields.put("rk", new String(rest, 0, length, StandardCharsets.UTF_8));
-		fields.put("d", new String(rest, length, rest.length - length, StandardCharsets.UTF_8));
+		int length = Integer.parseInt(digits);
+		fields.put("rk", new String(value, colon + 1, length, StandardCharsets.UTF_8));
+		int document = colon + 1 + length;
+		fields.put("d", new String(value, document, value.length - document, StandardCharsets.ISO_8859_1));
 		return fields;
+	}
+
+	private static int indexOf(byte[] value, byte wanted, int from) {
+		for (int i = from; i < value.length; i++) {
+			if (value[i] == wanted) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/** @return the members of a sorted set, lowest score first ({@code ZRANGE key 0 -1}) */
@@ -340,7 +363,7 @@ public class RedisTestClient implements AutoCloseable {
 			String type = type(key);
 			dump.append(key).append(" (").append(type).append(", pttl ").append(pttl(key)).append(")\n");
 			Object value = switch (type) {
-				case "string" -> command("GET", key);
+				case "string" -> commandRaw(bytes("GET"), bytes(key));
 				case "hash" -> command("HGETALL", key);
 				case "zset" -> command("ZRANGE", key, "0", "-1", "WITHSCORES");
 				case "set" -> command("SMEMBERS", key);
@@ -361,11 +384,20 @@ public class RedisTestClient implements AutoCloseable {
 			}
 		}
 		else {
-			dump.append(indent).append(value).append('\n');
-			String document = (value instanceof String text) ? authorizationFields(text).get("d") : null;
+			Map<String, String> authorization = (value instanceof byte[] raw) ? authorizationFields(raw) : Map.of();
+			String document = authorization.get("d");
+			dump.append(indent)
+				.append((value instanceof byte[] raw) ? new String(raw, StandardCharsets.UTF_8) : value)
+				.append('\n');
 			if (document != null && document.startsWith(DocumentEncoding.COMPRESSED_PREFIX)) {
-				dump.append(indent).append("decompressed: ").append(DocumentEncoding.compressed().decode(document))
-					.append('\n');
+				dump.append(indent).append("decompressed: ");
+				try {
+					dump.append(DocumentEncoding.compressed().decode(document.getBytes(StandardCharsets.ISO_8859_1)));
+				}
+				catch (IllegalStateException ex) {
+					dump.append("<").append(ex.getMessage()).append(">");
+				}
+				dump.append('\n');
 			}
 		}
 	}

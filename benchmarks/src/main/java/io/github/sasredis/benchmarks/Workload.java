@@ -314,10 +314,12 @@ public final class Workload {
 	}
 
 	/**
-	 * The document our store writes for a grant, with digests of the length SHA-256 gives in place of its secrets,
-	 * compressed as the store keeps it by default (what {@link StoreBenchmark#redisFloor} moves in each direction).
+	 * A value the size of what our store keeps for a grant (what {@link StoreBenchmark#redisFloor} moves in each
+	 * direction): as many ASCII characters as the document has bytes, with digests of the length SHA-256 gives in
+	 * place of its secrets, compressed as the store keeps it by default, plus the header the store's scripts put in
+	 * front of it (version, jti, digests, expiry, record key: about 300 bytes).
 	 * @param authorization the grant
-	 * @return the stored document
+	 * @return the value
 	 */
 	public static String documentOf(OAuth2Authorization authorization) {
 		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
@@ -327,9 +329,11 @@ public final class Workload {
 				digests.put(kind, randomValue(new SplittableRandom(kind.ordinal()), 43));
 			}
 		}
-		return DocumentEncoding.compressed()
+		byte[] document = DocumentEncoding.compressed()
 			.encode(new OAuth2AuthorizationDocumentMapper().write(authorization, digests,
 					randomValue(new SplittableRandom(7), 22), Set.of()));
+		int header = 5 * 43 + 22 + 13 + authorization.getPrincipalName().length() + 40;
+		return randomValue(new SplittableRandom(11), document.length + header);
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.zip.DataFormatException;
@@ -14,10 +13,10 @@ import java.util.zip.Inflater;
 /**
  * How an authorization's JSON document is kept in Redis: compressed (the default) or as plain JSON.
  * <p>
- * Compressed documents are {@code z1:} followed by the base64 of the document's UTF-8 bytes compressed with raw
+ * Compressed documents are the bytes {@code z1:} followed by the document's UTF-8 bytes compressed with raw
  * DEFLATE (RFC 1951) and a preset dictionary: the field names, type ids and class names Spring Authorization
  * Server's grants usually hold ({@code document-dictionary-1.txt} next to this class). A 4.1 KB OIDC grant is kept
- * in about 1 KB. The dictionary is part of the stored format: it never changes; another one would get another
+ * in about 770 bytes. The dictionary is part of the stored format: it never changes; another one would get another
  * prefix ({@code z2:}) and this one would still be read.
  * <p>
  * {@link #decode} reads both forms whatever this encoding writes, so switching compression on or off needs no
@@ -31,6 +30,8 @@ public final class DocumentEncoding {
 
 	/** Prefix of a document compressed with the first dictionary. */
 	public static final String COMPRESSED_PREFIX = "z1:";
+
+	private static final byte[] PREFIX_BYTES = COMPRESSED_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
 	/** Largest document {@link #decode} inflates: far above any grant, it bounds what a corrupt value costs. */
 	static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
@@ -70,7 +71,7 @@ public final class DocumentEncoding {
 	}
 
 	/**
-	 * Returns the encoding that writes plain JSON (readable with {@code redis-cli HGET}).
+	 * Returns the encoding that writes plain JSON (readable with {@code redis-cli GET}).
 	 * @return the encoding
 	 */
 	public static DocumentEncoding plain() {
@@ -88,13 +89,13 @@ public final class DocumentEncoding {
 	/**
 	 * Returns the form of a document to store.
 	 * @param json the JSON document
-	 * @return the JSON itself, or its compressed form
+	 * @return the JSON's UTF-8 bytes, or {@code z1:} followed by their compressed form
 	 */
-	public String encode(String json) {
-		if (!this.compress) {
-			return json;
-		}
+	public byte[] encode(String json) {
 		byte[] input = json.getBytes(StandardCharsets.UTF_8);
+		if (!this.compress) {
+			return input;
+		}
 		Deflater deflater = this.deflaters.poll();
 		if (deflater == null) {
 			deflater = new Deflater(LEVEL, true);
@@ -104,16 +105,16 @@ public final class DocumentEncoding {
 			deflater.setInput(input);
 			deflater.finish();
 			// DEFLATE adds at most a few bytes per 16 KB block to incompressible input
-			byte[] output = new byte[input.length + input.length / 8 + 64];
-			int length = 0;
+			byte[] output = new byte[PREFIX_BYTES.length + input.length + input.length / 8 + 64];
+			System.arraycopy(PREFIX_BYTES, 0, output, 0, PREFIX_BYTES.length);
+			int length = PREFIX_BYTES.length;
 			while (!deflater.finished()) {
 				if (length == output.length) {
 					output = Arrays.copyOf(output, output.length * 2);
 				}
 				length += deflater.deflate(output, length, output.length - length);
 			}
-			byte[] encoded = Base64.getEncoder().withoutPadding().encode(Arrays.copyOf(output, length));
-			return COMPRESSED_PREFIX + new String(encoded, StandardCharsets.ISO_8859_1);
+			return Arrays.copyOf(output, length);
 		}
 		finally {
 			deflater.reset();
@@ -129,27 +130,19 @@ public final class DocumentEncoding {
 	 * @return the JSON document
 	 * @throws IllegalStateException when the value is neither a JSON object nor a document this class compressed
 	 */
-	public String decode(String stored) {
-		if (!stored.startsWith(COMPRESSED_PREFIX)) {
-			if (!stored.startsWith("{")) {
+	public String decode(byte[] stored) {
+		if (!isCompressed(stored)) {
+			if (stored.length == 0 || stored[0] != '{') {
 				throw new IllegalStateException("Stored authorization document has an unknown encoding");
 			}
-			return stored;
-		}
-		byte[] compressed;
-		try {
-			compressed = Base64.getDecoder()
-				.decode(stored.substring(COMPRESSED_PREFIX.length()).getBytes(StandardCharsets.ISO_8859_1));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Stored authorization document is not valid base64");
+			return new String(stored, StandardCharsets.UTF_8);
 		}
 		Inflater inflater = this.inflaters.poll();
 		if (inflater == null) {
 			inflater = new Inflater(true);
 		}
 		try {
-			return inflate(inflater, compressed);
+			return inflate(inflater, stored, PREFIX_BYTES.length);
 		}
 		finally {
 			inflater.reset();
@@ -159,10 +152,20 @@ public final class DocumentEncoding {
 		}
 	}
 
-	private static String inflate(Inflater inflater, byte[] compressed) {
+	/**
+	 * Returns whether a stored value is a compressed document (whether it starts with {@link #COMPRESSED_PREFIX}).
+	 * @param stored what Redis holds
+	 * @return whether it is compressed
+	 */
+	public static boolean isCompressed(byte[] stored) {
+		return stored.length >= PREFIX_BYTES.length
+				&& Arrays.equals(stored, 0, PREFIX_BYTES.length, PREFIX_BYTES, 0, PREFIX_BYTES.length);
+	}
+
+	private static String inflate(Inflater inflater, byte[] stored, int offset) {
 		inflater.setDictionary(DICTIONARY);
-		inflater.setInput(compressed);
-		byte[] output = new byte[Math.min(MAX_DOCUMENT_BYTES, Math.max(1024, compressed.length * 8))];
+		inflater.setInput(stored, offset, stored.length - offset);
+		byte[] output = new byte[Math.min(MAX_DOCUMENT_BYTES, Math.max(1024, (stored.length - offset) * 8))];
 		int length = 0;
 		try {
 			while (!inflater.finished()) {
