@@ -1,6 +1,7 @@
 -- Prepended to every script that reads or writes an authorization (StoreScripts). An authorization is one string:
 --   <version>\n<jti>\n<refresh-token digest>\n<its expiry (epoch ms)>\n<predecessor digest>\n<rotation time (epoch
---   ms)>\n<lookup digests, space-separated>\n<record key length>:<record key><document>
+--   ms)>\n<digests of its other lookups, space-separated>\n<record key length>:<record key><document>
+-- The refresh token's digest is not repeated among the other lookups: lookupDigests lists them all.
 -- Every field before the record key is base64url or decimal; the record key holds the user id, which may contain
 -- any byte, so it goes by its length; the document is the rest. One string rather than a hash: a hash that holds a
 -- value over 64 bytes is a hash table, which cost about 900 bytes per authorization more than these bytes.
@@ -17,6 +18,14 @@ local function unpackAuthorization(value)
   if not length then return nil end
   return {v = f[1], j = f[2], rt = f[3], re = f[4], p = f[5], pt = f[6], ix = f[7],
     rk = string.sub(value, colon + 1, colon + length), d = string.sub(value, colon + length + 1)}
+end
+
+-- the digests of every lookup the authorization owns, its refresh token's included
+local function lookupDigests(a)
+  local digests = {}
+  for digest in string.gmatch(a.ix, '[^ ]+') do digests[#digests + 1] = digest end
+  if a.rt ~= '' then digests[#digests + 1] = a.rt end
+  return digests
 end
 
 local function packAuthorization(a)

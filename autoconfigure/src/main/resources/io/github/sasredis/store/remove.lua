@@ -13,7 +13,7 @@ for i = 2, #KEYS do
   local lookups = {}
   local gone = ''
   if a then
-    for digest in string.gmatch(a.ix, '[^ ]+') do lookups[#lookups + 1] = tokenPrefix .. digest end
+    for _, digest in ipairs(lookupDigests(a)) do lookups[#lookups + 1] = tokenPrefix .. digest end
     if apply then
       for k = 1, #lookups do redis.call('DEL', lookups[k]) end
     end

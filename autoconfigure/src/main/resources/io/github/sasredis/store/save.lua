@@ -35,7 +35,7 @@ local oldVersion = old.v
 local expected = ARGV[2]
 
 local oldSet = {}
-for digest in string.gmatch(old.ix, '[^ ]+') do oldSet[digest] = true end
+for _, digest in ipairs(lookupDigests(old)) do oldSet[digest] = true end
 
 if expected ~= '' and oldVersion ~= expected then
   if not oldVersion then
@@ -108,8 +108,12 @@ local p, pt = old.p, old.pt
 if rotated then
   p, pt = old.rt, tostring(now)
 end
+local others = {}
+for i = 1, n do
+  if digests[i] ~= newRt then others[#others + 1] = digests[i] end
+end
 redis.call('SET', authKey, packAuthorization({v = tostring(version), j = jti, rt = newRt, re = ARGV[9], p = p,
-  pt = pt, ix = table.concat(digests, ' '), rk = rk, d = ARGV[1]}), 'PX', ARGV[3])
+  pt = pt, ix = table.concat(others, ' '), rk = rk, d = ARGV[1]}), 'PX', ARGV[3])
 local result = {version, revoked, created}
 if not apply then
   result[4], result[5] = rotatedKey, rotatedUntil
