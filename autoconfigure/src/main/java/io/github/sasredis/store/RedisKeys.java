@@ -58,7 +58,7 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * Returns the key of an authorization's hash.
+	 * Returns the key of an authorization.
 	 * @param userId the principal name of the authorization
 	 * @param authorizationId the authorization id
 	 * @return {@code <namespace>:authorization:<id>}, or {@code <namespace>:authorization:{<user id>}:<id>}
@@ -77,7 +77,8 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * Returns the key that maps an authorization id to its hash key, written in the cluster layout only.
+	 * Returns the key that maps an authorization id to the authorization's key, written in the cluster layout
+	 * only.
 	 * @param authorizationId the authorization id
 	 * @return {@code <namespace>:authorization_id:<id>}
 	 */

@@ -36,25 +36,24 @@ import org.springframework.util.Assert;
  * Keys, with the default namespace {@code oauth2} and refresh-token prefix {@code refresh_token}, in the standalone
  * layout (see {@link RedisKeys} for the cluster layout, which adds a {@code {<user id>}} hash tag):
  * <ul>
- * <li>{@code oauth2:authorization:<id>}: a hash with the authorization's JSON document ({@code d}, written by
- * {@link OAuth2AuthorizationDocumentMapper}, with digests in place of every token value and of {@code state}), its
- * version ({@code v}), the lookup keys it owns ({@code ix}), its refresh-token record key ({@code rk}) and jti
- * ({@code j}), its refresh token's lookup key and expiry ({@code rt}, {@code re}) and, after a rotation, the
- * predecessor's lookup key and rotation time ({@code p}, {@code pt}). TTL: the latest expiry of its tokens +
- * grace.</li>
+ * <li>{@code oauth2:authorization:<id>}: a string ({@code authorization.lua} next to this class): a header of its
+ * version, its refresh token's jti, digest and expiry, after a rotation the predecessor's digest and the rotation
+ * time, the digests of its other lookups and its refresh-token record key, then the authorization's document
+ * (written by {@link OAuth2AuthorizationDocumentMapper}, with digests in place of every token value and of
+ * {@code state}, compressed by {@link DocumentEncoding}). TTL: the latest expiry of its tokens + grace.</li>
  * <li>{@code oauth2:token:<digest>}: one per token, code or state, holding its kind, the authorization's key and,
- * for a refresh token, its record key ({@link Lookup}). TTL: that token's expiry + grace. After a rotation the old
- * refresh token's lookup stays, marked rotated-out, until the old token would have expired, to detect its
- * reuse.</li>
+ * for a refresh token, its record key, both without their prefix ({@link Lookup}). TTL: that token's expiry +
+ * grace. After a rotation the old refresh token's lookup stays, marked rotated-out, until the old token would
+ * have expired, to detect its reuse.</li>
  * <li>{@code refresh_token:<user id>:<jti>}: the refresh-token record, JSON ({@link RefreshTokenRecordMapper}).
  * TTL: the token's lifetime + grace. It is the authority for its token: when it is gone, the refresh token is
  * refused.</li>
  * <li>{@code oauth2:user_refresh_tokens:<user id>}: a sorted set of the user's jtis scored by expiry (epoch ms),
  * pruned by every write that touches it. TTL: its latest member's expiry + grace.</li>
  * </ul>
- * Commands: {@link #save} is one {@code EVALSHA} of {@code save.lua} (compare the version, write the hash,
+ * Commands: {@link #save} is one {@code EVALSHA} of {@code save.lua} (compare the version, write the authorization,
  * lookups, record and index, delete what the authorization no longer holds); {@link #findByToken} is one
- * {@code EVALSHA} of {@code find_by_token.lua} that reads the lookup key, then the hash if the record (for a
+ * {@code EVALSHA} of {@code find_by_token.lua} that reads the lookup key, then the authorization if the record (for a
  * refresh token) still exists (in the cluster layout a {@code GET} of the lookup key, then one {@code EVALSHA} of
  * {@code find.lua}); {@link #findById} one {@code EVALSHA}; {@link #remove} one {@code EVALSHA} of
  * {@code remove.lua}. In the cluster layout lookups are written and deleted after the script, one command each.
@@ -197,7 +196,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			lookup = Lookup.decode(this.redis.opsForValue().get(lookupKey), this.keys);
 		}
 		else {
-			// one round trip: the lookup, the record's existence and the hash in one script
+			// one round trip: the lookup, the record's existence and the authorization in one script
 			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, StoreScripts.ARGS, StoreScripts.RAW_RESULT,
 					List.of(lookupKey), this.keys.tokenPrefix(), this.keys.authorizationPrefix(),
 					this.keys.refreshTokenRecordPrefix());

@@ -34,7 +34,7 @@ final class SaveCall {
 
 	private final List<String> lookupArgs = new ArrayList<>();
 
-	private final long hashTtl;
+	private final long authorizationTtl;
 
 	private final @Nullable RefreshTokenRecord record;
 
@@ -52,13 +52,13 @@ final class SaveCall {
 		this.authorizationByIdKey = keys.authorizationById(authorization.getId());
 		Map<TokenKind, String> digests = new EnumMap<>(TokenKind.class);
 		long ttlWithoutExpiry = store.getTtlWithoutExpiry().toMillis();
-		long hashTtl = 0;
+		long authorizationTtl = 0;
 		String state = authorization.getAttribute(OAuth2ParameterNames.STATE);
 		if (state != null) {
 			String digest = store.digestOf(state);
 			digests.put(TokenKind.STATE, digest);
-			hashTtl = ttlWithoutExpiry;
-			addLookup(keys, digest, lookupValue(TokenKind.STATE, ""), hashTtl);
+			authorizationTtl = ttlWithoutExpiry;
+			addLookup(keys, digest, lookupValue(TokenKind.STATE, ""), authorizationTtl);
 		}
 		String recordKey = keys.refreshTokenRecord(userId, "-");
 		String refreshLookupKey = "";
@@ -73,7 +73,7 @@ final class SaveCall {
 			String digest = store.digestOf(token.getToken().getTokenValue());
 			digests.put(kind, digest);
 			long ttl = store.ttlMillis(now, token.getToken().getExpiresAt());
-			hashTtl = Math.max(hashTtl, ttl);
+			authorizationTtl = Math.max(authorizationTtl, ttl);
 			String tokenRecordKey = "";
 			if (kind == TokenKind.REFRESH_TOKEN) {
 				jti = store.getDigester().jti(digest);
@@ -85,7 +85,7 @@ final class SaveCall {
 			}
 			addLookup(keys, digest, lookupValue(kind, tokenRecordKey), ttl);
 		}
-		this.hashTtl = (hashTtl != 0) ? hashTtl : ttlWithoutExpiry;
+		this.authorizationTtl = (authorizationTtl != 0) ? authorizationTtl : ttlWithoutExpiry;
 		this.record = record;
 		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode(keys);
 		byte[] document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
@@ -102,7 +102,7 @@ final class SaveCall {
 		this.args = new ArrayList<>(15 + this.lookupArgs.size() + this.lookupKeys.size());
 		this.args.add(document);
 		this.args.add((expectedVersion != null) ? expectedVersion.toString() : "");
-		this.args.add(Long.toString(this.hashTtl));
+		this.args.add(Long.toString(this.authorizationTtl));
 		this.args.add(Long.toString(now.toEpochMilli()));
 		this.args.add(liveRefreshToken ? "1" : "0");
 		this.args.add(refreshLookupKey);
@@ -157,7 +157,7 @@ final class SaveCall {
 			values.set(this.lookupKeys.get(i), this.lookupArgs.get(2 * i),
 					Duration.ofMillis(Long.parseLong(this.lookupArgs.get(2 * i + 1))));
 		}
-		values.set(this.authorizationByIdKey, this.authorizationKey, Duration.ofMillis(this.hashTtl));
+		values.set(this.authorizationByIdKey, this.authorizationKey, Duration.ofMillis(this.authorizationTtl));
 		String rotatedKey = String.valueOf(result.get(3));
 		if (!rotatedKey.isEmpty()) {
 			long until = Long.parseLong(String.valueOf(result.get(4))) - nowMillis;

@@ -4,7 +4,7 @@
 -- The refresh token's digest is not repeated among the other lookups: lookupDigests lists them all.
 -- Every field before the record key is base64url or decimal; the record key holds the user id, which may contain
 -- any byte, so it goes by its length; the document is the rest. One string rather than a hash: a hash that holds a
--- value over 64 bytes is a hash table, which cost about 900 bytes per authorization more than these bytes.
+-- value over 64 bytes is a full hash table, which cost about 370 bytes more per authorization.
 local function unpackAuthorization(value)
   local f, pos = {}, 1
   for i = 1, 7 do
