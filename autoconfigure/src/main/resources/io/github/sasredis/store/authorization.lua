@@ -15,7 +15,8 @@ local function unpackAuthorization(value)
   end
   local colon = string.find(value, ':', pos, true)
   local length = colon and tonumber(string.sub(value, pos, colon - 1))
-  if not length then return nil end
+  -- a value the store did not write (or a damaged one) reads as no authorization; a document is never empty
+  if not length or length < 0 or colon + length >= #value then return nil end
   return {v = f[1], j = f[2], rt = f[3], re = f[4], p = f[5], pt = f[6], ix = f[7],
     rk = string.sub(value, colon + 1, colon + length), d = string.sub(value, colon + length + 1)}
 end

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -31,6 +32,7 @@ import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 import static io.github.sasredis.store.AuthorizationAssertions.valueOf;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.within;
 
@@ -517,6 +519,37 @@ class RedisOAuth2AuthorizationServiceTests {
 			.isEqualTo(rotated.getAccessToken().getToken().getScopes());
 		assertThat(foundByPlain.getAccessToken().getToken().getTokenValue())
 			.isEqualTo(valueOf(rotated, TokenKind.ACCESS_TOKEN));
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", "garbage", "1\n2\n3", "1\nj\nrt\n0\n\n\n\nx:", "1\nj\nrt\n0\n\n\n\n99:short",
+			"1\nj\nrt\n0\n\n\n\n0:z1:not deflate" })
+	void findWhenAuthorizationValueMalformedThenNotFoundAndOverwrittenBySave(String malformed) {
+		// a value the store did not write (or a damaged one): never a server error, and the next save repairs it
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String key = "oauth2:authorization:" + authorization.getId();
+		redis.command("SET", key, malformed);
+		boolean readable = malformed.contains("z1:");
+		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.ID_TOKEN)) {
+			if (readable) {
+				assertThatIllegalStateException().isThrownBy(() -> service.findByToken(valueOf(authorization, kind), null))
+					.withMessageNotContaining(valueOf(authorization, kind));
+			}
+			else {
+				assertThat(service.findByToken(valueOf(authorization, kind), null)).as(kind.name()).isNull();
+			}
+		}
+		if (!readable) {
+			assertThat(service.findById(authorization.getId())).isNull();
+		}
+		OAuth2Authorization fresh = OAuth2Authorization.from(TestAuthorizations.authorizationCodeGrant("alice"))
+			.id(authorization.getId())
+			.build();
+		service.save(fresh);
+		assertThat(service.findByToken(valueOf(fresh, TokenKind.ACCESS_TOKEN), null)).isNotNull();
+		service.remove(fresh);
+		assertThat(redis.exists(key)).isFalse();
 	}
 
 	@Test
