@@ -33,9 +33,11 @@ local function packAuthorization(a)
   return table.concat({a.v, a.j, a.rt, a.re, a.p, a.pt, a.ix, #a.rk .. ':' .. a.rk .. a.d}, '\n')
 end
 
+-- A key that holds no string (a hash written by an earlier snapshot of this store, say) reads as no authorization
+-- too: remove.lua then deletes it and save.lua overwrites it, instead of failing with WRONGTYPE.
 local function readAuthorization(key)
-  local value = redis.call('GET', key)
-  if not value then return nil end
+  local value = redis.pcall('GET', key)
+  if type(value) ~= 'string' then return nil end
   return unpackAuthorization(value)
 end
 

@@ -553,6 +553,47 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void saveWhenUserIdLooksLikeTheHeaderThenEveryOperationStillWorks() {
+		// the record key goes into the authorization's value by its length: a user id made of newlines, spaces,
+		// colons and digits must not shift the header's fields
+		String user = "a\nb c:d\n\n\n\n\n\n\n9:x";
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant(user);
+		service.save(authorization);
+		String key = "oauth2:authorization:" + authorization.getId();
+		String refreshDigest = TokenDigester.sha256().digest(valueOf(authorization, TokenKind.REFRESH_TOKEN));
+		assertThat(redis.authorization(key)).containsEntry("rk",
+				"refresh_token:" + user + ":" + TokenDigester.sha256().jti(refreshDigest));
+		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN, TokenKind.ID_TOKEN)) {
+			OAuth2Authorization found = service.findByToken(valueOf(authorization, kind), null);
+			assertThat(found).as(kind.name()).isNotNull();
+			assertThat(found.getPrincipalName()).isEqualTo(user);
+		}
+		OAuth2Authorization rotated = TestAuthorizations
+			.rotate(service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), OAuth2TokenType.REFRESH_TOKEN));
+		service.save(rotated);
+		assertThat(registry.findByUser(user)).hasSize(1);
+		OAuth2Authorization found = service.findByToken(valueOf(rotated, TokenKind.REFRESH_TOKEN),
+				OAuth2TokenType.REFRESH_TOKEN);
+		assertThat(found).isNotNull();
+		service.remove(found);
+		assertThat(redis.scanAllKeys()).noneMatch((k) -> k.contains(user) || k.equals(key));
+	}
+
+	@Test
+	void findWhenAuthorizationKeyHoldsAHashThenNotFoundAndRemovable() {
+		// what an earlier snapshot of this store wrote: read as no authorization, never WRONGTYPE
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		String key = "oauth2:authorization:" + authorization.getId();
+		redis.del(key);
+		redis.command("HSET", key, "d", "z1:AAAA", "v", "1");
+		assertThat(service.findById(authorization.getId())).isNull();
+		assertThat(service.findByToken(valueOf(authorization, TokenKind.ACCESS_TOKEN), null)).isNull();
+		service.remove(authorization);
+		assertThat(redis.exists(key)).isFalse();
+	}
+
+	@Test
 	void dumpWhenDocumentCompressedThenShowsItsJson() {
 		// the "no token value at rest" tests search this dump: it must see inside compressed documents
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");

@@ -16,7 +16,7 @@ import java.util.zip.Inflater;
  * Compressed documents are the bytes {@code z1:} followed by the document's UTF-8 bytes compressed with raw
  * DEFLATE (RFC 1951) and a preset dictionary: the field names, type ids and class names Spring Authorization
  * Server's grants usually hold ({@code document-dictionary-1.txt} next to this class). A 4.1 KB OIDC grant is kept
- * in about 770 bytes. The dictionary is part of the stored format: it never changes; another one would get another
+ * in about 580 bytes. The dictionary is part of the stored format: it never changes; another one would get another
  * prefix ({@code z2:}) and this one would still be read.
  * <p>
  * {@link #decode} reads both forms whatever this encoding writes, so switching compression on or off needs no
