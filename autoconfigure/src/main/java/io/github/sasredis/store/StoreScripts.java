@@ -20,6 +20,9 @@ import org.springframework.util.StreamUtils;
  */
 final class StoreScripts {
 
+	/** Functions that read and write an authorization's value, put in front of the scripts that touch one. */
+	private static final String AUTHORIZATION_FUNCTIONS = text("authorization.lua");
+
 	@SuppressWarnings("rawtypes")
 	static final RedisScript<List> SAVE = script("save.lua", true);
 
@@ -58,27 +61,24 @@ final class StoreScripts {
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	static final RedisSerializer<List> RAW_RESULT = (RedisSerializer) RedisSerializer.byteArray();
 
-	/** Functions that read and write an authorization's value, prepended to the scripts that touch one. */
-	private static final String AUTHORIZATION_FUNCTIONS = "authorization.lua";
-
 	private StoreScripts() {
 	}
 
 	@SuppressWarnings("rawtypes")
 	private static RedisScript<List> script(String name, boolean readsAuthorizations) {
 		// the text, not the resource: a resource-backed script checks the class path again on every call
+		String text = text(name);
+		return RedisScript.of(readsAuthorizations ? AUTHORIZATION_FUNCTIONS + text : text, List.class);
+	}
+
+	private static String text(String name) {
 		try {
-			String text = read(name);
-			return RedisScript.of(readsAuthorizations ? read(AUTHORIZATION_FUNCTIONS) + text : text, List.class);
+			return StreamUtils.copyToString(new ClassPathResource(name, StoreScripts.class).getInputStream(),
+					StandardCharsets.UTF_8);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException("Cannot read the store's script " + name, ex);
 		}
-	}
-
-	private static String read(String name) throws IOException {
-		return StreamUtils.copyToString(new ClassPathResource(name, StoreScripts.class).getInputStream(),
-				StandardCharsets.UTF_8);
 	}
 
 }

@@ -34,7 +34,7 @@ record StoredAuthorizationReply(byte[] document, String version, @Nullable Strin
 				nullableText(reply.get(from + 3)), text(reply.get(from + 4)));
 	}
 
-	static String text(@Nullable Object element) {
+	private static String text(@Nullable Object element) {
 		String text = nullableText(element);
 		return (text != null) ? text : "";
 	}
