@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -39,7 +40,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * System properties: {@code bench.dir} (the benchmarks module directory, default {@code benchmarks}),
  * {@code bench.grants}/{@code bench.users} (100,000/10,000), {@code bench.pg.url} (PostgreSQL JDBC URL),
  * {@code bench.warmup}/{@code bench.measurement} (JMH iteration seconds, 2/2), {@code bench.iterations} (2),
- * {@code bench.skip} (comma separated: {@code jmh}, {@code profile}, {@code e2e}, {@code postgres}).
+ * {@code bench.skip} (comma separated: {@code jmh}, {@code cpu}, {@code profile}, {@code e2e}, {@code postgres}).
  */
 public final class Harness {
 
@@ -152,6 +153,19 @@ public final class Harness {
 			}
 			log("wrote " + this.results.resolve("results.json"));
 		}
+		if (!this.skip.contains("jmh")) {
+			runs.addAll(jmh(redis, "CodecBenchmark\\.", List.of(), 1));
+			try (PrintStream out = new PrintStream(Files.newOutputStream(this.results.resolve("results.json")), true,
+					StandardCharsets.UTF_8)) {
+				ResultFormatFactory.getInstance(ResultFormatType.JSON, out).writeOut(runs);
+			}
+		}
+		if (!this.skip.contains("cpu")) {
+			try (Stores.Store ours = Stores.redis(redis.port(), null)) {
+				summary.put("cpu", CpuAccount.rotate(ours.service(), redis.pid(), 8, Duration.ofSeconds(10),
+						Duration.ofSeconds(10), this::log));
+			}
+		}
 		if (!this.skip.contains("profile")) {
 			summary.put("profile", profile(redis));
 		}
@@ -213,7 +227,6 @@ public final class Harness {
 		System.setProperty(Stores.REDIS_PORT_PROPERTY, Integer.toString(redis.port()));
 		System.setProperty(Stores.PG_URL_PROPERTY, Stores.pgUrl());
 		ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-			.param("store", stores.toArray(String[]::new))
 			.threads(threads)
 			.forks(0)
 			.warmupIterations(1)
@@ -221,6 +234,9 @@ public final class Harness {
 			.measurementIterations(iterations)
 			.measurementTime(TimeValue.seconds(Long.getLong("bench.measurement", 2)))
 			.shouldFailOnError(false);
+		if (!stores.isEmpty()) {
+			options.param("store", stores.toArray(String[]::new));
+		}
 		String phase = include.replaceAll("[^A-Za-z|]", "").replace("StoreBenchmark", "").replace('|', '/') + ", "
 				+ threads + ((threads == 1) ? " thread" : " threads");
 		this.load.put("before " + phase, Machine.loadAverage());

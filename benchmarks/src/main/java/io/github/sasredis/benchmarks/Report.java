@@ -51,6 +51,9 @@ public final class Report {
 
 	private final JsonNode summary;
 
+	/** CodecBenchmark operation -> {µs per call, error} */
+	private final Map<String, double[]> codec = new LinkedHashMap<>();
+
 	/** operation -> threads -> store -> {score, error} */
 	private final Map<String, Map<Integer, Map<String, double[]>>> scores = new LinkedHashMap<>();
 
@@ -60,6 +63,11 @@ public final class Report {
 			for (JsonNode run : jmh) {
 				String benchmark = run.path("benchmark").asString();
 				String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+				if (benchmark.contains(CodecBenchmark.class.getSimpleName())) {
+					this.codec.put(operation, new double[] { run.path("primaryMetric").path("score").asDouble(),
+							run.path("primaryMetric").path("scoreError").asDouble(Double.NaN) });
+					continue;
+				}
 				int threads = run.path("threads").asInt();
 				String store = run.path("params").path("store").asString();
 				double score = run.path("primaryMetric").path("score").asDouble();
@@ -344,7 +352,50 @@ public final class Report {
 			}
 			md.append('\n');
 		}
+
+		JsonNode cpu = this.summary.path("cpu");
+		if (cpu.has("cpuMicrosPerRotation")) {
+			int cores = cpu.path("cores").asInt(2);
+			md.append(String.format(Locale.ROOT,
+					"### Where a rotate's CPU goes, counted (not sampled): rotate, ours, %d threads%n%n"
+							+ "CPU time of each thread (`ThreadMXBean`, native code and the kernel included), of the JVM, of "
+							+ "redis-server (`/proc/<pid>/stat`) and of the machine (`/proc/stat`) over %s s after a warm-up, "
+							+ "divided by the %s rotations per second done meanwhile. 10,000 rotations per second on %d cores "
+							+ "leave %,d µs per rotation for all of it.%n%n| Where | CPU µs per rotation |%n| --- | ---: |%n",
+					cpu.path("threads").asInt(), number(cpu.path("seconds").asDouble()),
+					number(cpu.path("rotationsPerSecond").asDouble()), cores, cores * 100));
+			for (var entry : cpu.path("cpuMicrosPerRotation").properties()) {
+				md.append("| ").append(entry.getKey()).append(" | ").append(number(entry.getValue().asDouble()))
+					.append(" |\n");
+			}
+			md.append(String.format(Locale.ROOT, "| all but idle | %s |%n%n",
+					number(cpu.path("busyMicrosPerRotation").asDouble())));
+		}
+		if (!this.codec.isEmpty()) {
+			md.append("### The rotating thread's parts of a rotate, one at a time (JMH, 1 thread, µs per call)\n\n");
+			md.append("| Part | µs per call |\n| --- | ---: |\n");
+			for (var entry : CODEC_NAMES.entrySet()) {
+				double[] score = this.codec.get(entry.getKey());
+				if (score != null) {
+					md.append("| ").append(entry.getValue()).append(" | ").append(number(score[0]))
+						.append(Double.isNaN(score[1]) ? "" : " ± " + number(score[1])).append(" |\n");
+				}
+			}
+			md.append('\n');
+		}
 		return md.toString();
+	}
+
+	static final Map<String, String> CODEC_NAMES = codecNames();
+
+	private static Map<String, String> codecNames() {
+		Map<String, String> names = new LinkedHashMap<>();
+		names.put("documentRead", "read the stored JSON document (attributes from the cache, as a rotation finds them)");
+		names.put("documentReadAndWrite", "read it and write the rotated grant's (what a rotation does with documents)");
+		names.put("compress", "compress a document (zlib level 3, preset dictionary; native code, which JFR's samples do not see)");
+		names.put("decompress", "decompress it");
+		names.put("digest", "HMAC-SHA-256 digest of a JWT-sized access token");
+		return names;
 	}
 
 	List<String[]> targets() {

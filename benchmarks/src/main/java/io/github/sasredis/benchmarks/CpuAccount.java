@@ -1,0 +1,199 @@
+package io.github.sasredis.benchmarks;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+/**
+ * Where the CPU of a rotate goes, counted rather than sampled: threads rotate grants of their own (as the JMH
+ * {@code rotate} benchmark does) and, over a measured window after a warm-up, the harness reads the CPU time of each
+ * of its threads ({@link ThreadMXBean}), of its whole process, of the redis-server process ({@code /proc/<pid>/stat})
+ * and of the machine ({@code /proc/stat}), and divides each by the rotations done.
+ * <p>
+ * Unlike JFR's execution samples, which see Java frames only, thread CPU time includes what a thread spends in native
+ * code (zlib's deflate and inflate through {@code java.util.zip}) and in the kernel (its socket calls, parking and
+ * waking). The budget this is measured against: 10,000 rotations per second on 2 cores leave 200 µs of CPU per
+ * rotation for everything on the machine.
+ */
+final class CpuAccount {
+
+	static final String WORKER_PREFIX = "cpu-account-rotate-";
+
+	/** {@code USER_HZ}, the unit of {@code /proc} CPU times: 100 on Linux for x86 and ARM. */
+	private static final long CLOCK_TICKS_PER_SECOND = 100;
+
+	private CpuAccount() {
+	}
+
+	/**
+	 * @param service our store
+	 * @param redisPid the process id of its redis-server
+	 * @param threads rotating threads
+	 * @param warmup time before the window
+	 * @param window the measured window
+	 * @param log progress
+	 * @return rotations per second in the window and CPU µs per rotation by where it was spent
+	 */
+	static Map<String, Object> rotate(OAuth2AuthorizationService service, long redisPid, int threads,
+			Duration warmup, Duration window, Consumer<String> log) throws Exception {
+		LongAdder rotations = new LongAdder();
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicReference<Throwable> failure = new AtomicReference<>();
+		List<Thread> workers = new ArrayList<>();
+		for (int t = 0; t < threads; t++) {
+			Thread worker = new Thread(() -> {
+				try {
+					rotateUntil(service, stop, rotations);
+				}
+				catch (Throwable ex) {
+					failure.compareAndSet(null, ex);
+				}
+			}, WORKER_PREFIX + t);
+			worker.start();
+			workers.add(worker);
+		}
+		try {
+			Thread.sleep(warmup.toMillis());
+			Snapshot before = Snapshot.take(redisPid, rotations.sum());
+			Thread.sleep(window.toMillis());
+			Snapshot after = Snapshot.take(redisPid, rotations.sum());
+			if (failure.get() != null) {
+				throw new IllegalStateException("a rotation failed", failure.get());
+			}
+			Map<String, Object> result = after.minus(before, threads);
+			log.accept("CPU per rotate, ours, " + threads + " threads: " + result);
+			return result;
+		}
+		finally {
+			stop.set(true);
+			for (Thread worker : workers) {
+				worker.join();
+			}
+		}
+	}
+
+	private static void rotateUntil(OAuth2AuthorizationService service, AtomicBoolean stop, LongAdder rotations) {
+		SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
+		String[] refreshTokens = new String[StoreBenchmark.ROTATED_GRANTS_PER_THREAD];
+		for (int i = 0; i < refreshTokens.length; i++) {
+			OAuth2Authorization grant = Workload.newGrant(Workload.userId(random.nextInt(Workload.USERS)), random);
+			service.save(grant);
+			refreshTokens[i] = grant.getRefreshToken().getToken().getTokenValue();
+		}
+		for (int i = 0; !stop.get(); i++) {
+			int slot = i % refreshTokens.length;
+			OAuth2Authorization found = service.findByToken(refreshTokens[slot], OAuth2TokenType.REFRESH_TOKEN);
+			if (found == null) {
+				throw new IllegalStateException("a rotated grant was not found by its refresh token");
+			}
+			String next = Workload.randomValue(random, 128);
+			service.save(Workload.rotate(found, Workload.accessTokenValue(random), next));
+			refreshTokens[slot] = next;
+			rotations.increment();
+		}
+	}
+
+	/** CPU times (ns) at one moment. */
+	private record Snapshot(long nanos, long rotations, long workers, long lettuce, long process, long redis,
+			long machineBusy, long machineTotal) {
+
+		static Snapshot take(long redisPid, long rotations) throws IOException {
+			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			long workers = 0;
+			long lettuce = 0;
+			for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+				if (info == null) {
+					continue;
+				}
+				long cpu = threads.getThreadCpuTime(info.getThreadId());
+				if (cpu < 0) {
+					continue;
+				}
+				if (info.getThreadName().startsWith(WORKER_PREFIX)) {
+					workers += cpu;
+				}
+				else if (info.getThreadName().startsWith("lettuce-")) {
+					lettuce += cpu;
+				}
+			}
+			long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+				.getProcessCpuTime();
+			long[] machine = machine();
+			return new Snapshot(System.nanoTime(), rotations, workers, lettuce, process, processCpu(redisPid),
+					machine[0], machine[1]);
+		}
+
+		Map<String, Object> minus(Snapshot before, int threads) {
+			long done = this.rotations - before.rotations;
+			double seconds = (this.nanos - before.nanos) / 1e9;
+			long workers = this.workers - before.workers;
+			long lettuce = this.lettuce - before.lettuce;
+			long process = this.process - before.process;
+			long redis = this.redis - before.redis;
+			long busy = this.machineBusy - before.machineBusy;
+			long total = this.machineTotal - before.machineTotal;
+			long idle = total - busy;
+			Map<String, Object> perRotation = new LinkedHashMap<>();
+			perRotation.put("rotating threads (our store's client side: JSON, zlib, digests, Lettuce's calls)",
+					micros(workers, done));
+			perRotation.put("Lettuce's event loop (socket reads and writes, replies)", micros(lettuce, done));
+			perRotation.put("rest of the JVM (GC, JIT compilers, other threads)", micros(process - workers - lettuce, done));
+			perRotation.put("redis-server (Lua scripts, commands, its socket calls)", micros(redis, done));
+			perRotation.put("rest of the machine", micros(busy - process - redis, done));
+			perRotation.put("idle", micros(idle, done));
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("threads", threads);
+			result.put("seconds", Counts.round(seconds));
+			result.put("rotationsPerSecond", Counts.round(done / seconds));
+			result.put("cpuMicrosPerRotation", perRotation);
+			result.put("busyMicrosPerRotation", micros(busy, done));
+			result.put("cores", Runtime.getRuntime().availableProcessors());
+			return result;
+		}
+
+		private static double micros(long nanos, long rotations) {
+			return Counts.round(nanos / 1e3 / Math.max(1, rotations));
+		}
+
+		/** utime + stime of a process, in ns. */
+		private static long processCpu(long pid) throws IOException {
+			String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+			// the command name is in parentheses and may hold spaces: fields count from the last ')'
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+			long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
+		}
+
+		/** Busy and total CPU time of the machine (all cores), in ns. */
+		private static long[] machine() throws IOException {
+			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+			long total = 0;
+			for (int i = 1; i < Math.min(fields.length, 9); i++) {
+				total += Long.parseLong(fields[i]);
+			}
+			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+			long tick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
+			return new long[] { (total - idle) * tick, total * tick };
+		}
+
+	}
+
+}
