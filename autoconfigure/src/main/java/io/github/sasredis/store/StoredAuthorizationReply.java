@@ -1,6 +1,7 @@
 package io.github.sasredis.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -9,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * What {@code find.lua} (or the tail of {@code find_by_token.lua}'s reply) returns for one authorization, read with
  * {@link StoreScripts#RAW_RESULT}: the stored document's bytes, its version, the lookup key of the refresh token it
  * replaced and the rotation time (both {@code null} before a rotation), and its refresh-token record key (empty
- * without one).
+ * without one). The scripts return the authorization's whole value and the document's offset in it rather than the
+ * document: Redis hashes every byte of a string a script makes, and the document is most of the value.
  *
  * @param document the stored document
  * @param version the version
@@ -27,11 +29,14 @@ record StoredAuthorizationReply(byte[] document, String version, @Nullable Strin
 	 * @return the authorization, or {@code null} when the reply holds none
 	 */
 	static @Nullable StoredAuthorizationReply of(@Nullable List<?> reply, int from) {
-		if (reply == null || reply.size() < from + 5 || !(reply.get(from) instanceof byte[] document)) {
+		if (reply == null || reply.size() < from + 6 || !(reply.get(from) instanceof byte[] value)
+				|| !(reply.get(from + 1) instanceof Number offset) || offset.longValue() < 1
+				|| offset.longValue() > value.length) {
 			return null;
 		}
-		return new StoredAuthorizationReply(document, text(reply.get(from + 1)), nullableText(reply.get(from + 2)),
-				nullableText(reply.get(from + 3)), text(reply.get(from + 4)));
+		byte[] document = Arrays.copyOfRange(value, offset.intValue() - 1, value.length);
+		return new StoredAuthorizationReply(document, text(reply.get(from + 2)), nullableText(reply.get(from + 3)),
+				nullableText(reply.get(from + 4)), text(reply.get(from + 5)));
 	}
 
 	private static String text(@Nullable Object element) {

@@ -1,7 +1,8 @@
 -- Reads one authorization. KEYS[1] authorization key; KEYS[2], when given, the refresh-token record that must
 -- exist for the authorization to be returned (the record is the authority for its refresh token).
 -- ARGV[1] the prefix of lookup keys (<namespace>:token:).
--- Returns {document, version, predecessor lookup key, rotation time (epoch ms), record key}, or nil.
+-- Returns {value, offset of its document (1-based), version, predecessor lookup key, rotation time (epoch ms),
+-- record key}, or nil.
 if #KEYS > 1 and redis.call('EXISTS', KEYS[2]) == 0 then
   return nil
 end

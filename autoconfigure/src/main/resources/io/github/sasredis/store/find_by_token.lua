@@ -6,7 +6,7 @@
 -- the record key ARGV[3] .. r (see Lookup).
 -- Returns nil without a lookup; {lookup} when the lookup is malformed, when its refresh-token record is gone (the
 -- record is the authority for its refresh token) or when the authorization is gone; else
--- {lookup, document, version, predecessor lookup key, rotation time (epoch ms), record key}, as find.lua. A
+-- {lookup, value, offset of its document, version, predecessor lookup key, rotation time, record key}, as find.lua. A
 -- rotated-out lookup ('x') names no record: its authorization is returned for the caller to judge the reuse.
 local lookup = redis.call('GET', KEYS[1])
 if not lookup then
@@ -27,4 +27,4 @@ if not a then
   return {lookup}
 end
 local found = foundAuthorization(a, ARGV[1])
-return {lookup, found[1], found[2], found[3], found[4], found[5]}
+return {lookup, found[1], found[2], found[3], found[4], found[5], found[6]}

@@ -93,7 +93,7 @@ if hasRecord and not oldSet[newRt] then
   redis.call('SET', recordKey, ARGV[7], 'EX', ARGV[8])
   redis.call('ZADD', userKey, ARGV[9], ARGV[10])
 end
-redis.call('ZREMRANGEBYSCORE', userKey, '-inf', '(' .. now)
+redis.call('ZREMRANGEBYSCORE', userKey, '-inf', '(' .. ARGV[4])
 local newest = redis.call('ZRANGE', userKey, -1, -1, 'WITHSCORES')
 if newest[2] then
   redis.call('PEXPIREAT', userKey, math.floor(tonumber(newest[2])) + grace)
