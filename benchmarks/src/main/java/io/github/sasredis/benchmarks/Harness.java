@@ -40,7 +40,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * System properties: {@code bench.dir} (the benchmarks module directory, default {@code benchmarks}),
  * {@code bench.grants}/{@code bench.users} (100,000/10,000), {@code bench.pg.url} (PostgreSQL JDBC URL),
  * {@code bench.warmup}/{@code bench.measurement} (JMH iteration seconds, 2/2), {@code bench.iterations} (2),
- * {@code bench.skip} (comma separated: {@code jmh}, {@code cpu}, {@code profile}, {@code e2e}, {@code postgres}).
+ * {@code bench.skip} (comma separated: {@code jmh}, {@code cpu}, {@code profile}, {@code instructions}, {@code e2e},
+ * {@code postgres}).
  */
 public final class Harness {
 
@@ -168,6 +169,18 @@ public final class Harness {
 		}
 		if (!this.skip.contains("profile")) {
 			summary.put("profile", profile(redis));
+		}
+		if (!this.skip.contains("instructions")) {
+			String problem = RedisInstructions.problem();
+			if (problem == null) {
+				Path work = Path.of(System.getProperty("bench.work", this.dir.resolve("target").toString()));
+				Files.createDirectories(work);
+				summary.put("redisInstructions", RedisInstructions.count(work, this::log));
+			}
+			else {
+				summary.put("redisInstructionsProblem", problem);
+				log("redis-server instruction counts skipped: " + problem);
+			}
 		}
 		redis.stop();
 		if (postgres == null) {

@@ -211,6 +211,18 @@ public final class Report {
 				.append(number(op.path("redisServerMicros").asDouble())).append(" µs |\n");
 		}
 		md.append('\n');
+		JsonNode instructions = this.summary.path("redisInstructions");
+		if (instructions.has("rotate")) {
+			md.append(String.format(Locale.ROOT,
+					"Instructions redis-server executes per call (valgrind's callgrind, a count that does not move with "
+							+ "the machine's load; %s): rotate %,d = findByToken %,d + save %,d.%n%n",
+					instructions.path("method").asString(), instructions.path("rotate").asLong(),
+					instructions.path("findByToken").asLong(), instructions.path("save").asLong()));
+		}
+		else if (this.summary.has("redisInstructionsProblem")) {
+			md.append("Instructions redis-server executes per call: not counted ("
+					+ this.summary.path("redisInstructionsProblem").asString() + ").\n\n");
+		}
 		md.append("| Storage | Measured |\n| --- | ---: |\n");
 		md.append(String.format(Locale.ROOT, "| Redis memory per grant (`used_memory` delta / %,d) | %,.0f bytes (%.2f KiB) |\n",
 				redis.path("grants").asInt(), redis.path("memoryPerGrant").asDouble(),

@@ -1,0 +1,167 @@
+package io.github.sasredis.benchmarks;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import io.github.sasredis.test.RedisServerProcess;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+
+/**
+ * Instructions redis-server executes per operation of ours, counted by valgrind's callgrind: a count, repeatable for
+ * the same binary and inputs whatever else the machine is doing, unlike a time. Each run starts redis-server under
+ * callgrind, saves 64 grants from one thread and then does n operations; the difference between a run of
+ * {@link #SHORT} and one of {@link #LONG} operations, divided by their difference, is the cost of one operation,
+ * start-up and set-up cancelled out. A rotation is a {@code findByToken} and a {@code save}; the save's share is
+ * the rotation's less the find's.
+ */
+final class RedisInstructions {
+
+	static final int SHORT = 500;
+
+	static final int LONG = 1500;
+
+	private RedisInstructions() {
+	}
+
+	/**
+	 * @return why the count cannot be made here, or {@code null}
+	 */
+	static String problem() {
+		try {
+			Process process = new ProcessBuilder("valgrind", "--version").redirectErrorStream(true).start();
+			process.getInputStream().readAllBytes();
+			return (process.waitFor() == 0) ? null : "valgrind --version failed";
+		}
+		catch (IOException | InterruptedException ex) {
+			return "valgrind is not on the PATH (" + ex.getMessage() + ")";
+		}
+	}
+
+	/**
+	 * @return instructions per rotation, per findByToken and per save (the rotation's), and the binary
+	 */
+	static Map<String, Object> count(Path work, Consumer<String> log) throws Exception {
+		Path redis = RedisServerProcess.executable();
+		long rotateShort = run(redis, work, false, SHORT);
+		long rotateLong = run(redis, work, false, LONG);
+		long findShort = run(redis, work, true, SHORT);
+		long findLong = run(redis, work, true, LONG);
+		double perRotation = (rotateLong - rotateShort) / (double) (LONG - SHORT);
+		double perFind = (findLong - findShort) / (double) (LONG - SHORT);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("rotate", Math.round(perRotation));
+		result.put("findByToken", Math.round(perFind));
+		result.put("save", Math.round(perRotation - perFind));
+		result.put("redisServer", redis.toString());
+		result.put("method", "callgrind Ir of redis-server, (" + LONG + " operations - " + SHORT + ") / "
+				+ (LONG - SHORT) + ", one thread, after 64 saves");
+		log.accept("redis-server instructions per operation: " + result);
+		return result;
+	}
+
+	private static long run(Path redis, Path work, boolean findOnly, int operations) throws Exception {
+		int port = freePort();
+		Path out = Files.createTempFile(work, "callgrind-", ".out");
+		Path dir = Files.createTempDirectory(work, "callgrind-redis-");
+		List<String> command = new ArrayList<>(List.of("valgrind", "--tool=callgrind",
+				"--callgrind-out-file=" + out.toAbsolutePath(), redis.toString(), "--port", Integer.toString(port),
+				"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toAbsolutePath().toString()));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(dir.resolve("valgrind.log").toFile())
+			.start();
+		try {
+			LettuceConnectionFactory factory = awaitStarted(port, process);
+			try (Stores.Store store = Stores.redis(port, null)) {
+				operate(store.service(), findOnly, operations);
+			}
+			finally {
+				try {
+					new StringRedisTemplate(factory).execute((org.springframework.data.redis.core.RedisCallback<Object>) (
+							connection) -> {
+						connection.serverCommands().shutdown();
+						return null;
+					});
+				}
+				catch (RuntimeException ex) {
+					// the connection closes as the server shuts down
+				}
+				factory.destroy();
+			}
+			if (!process.waitFor(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("redis-server under valgrind did not stop");
+			}
+			for (String line : Files.readAllLines(out)) {
+				if (line.startsWith("summary:") || line.startsWith("totals:")) {
+					return Long.parseLong(line.substring(line.indexOf(':') + 1).trim().split("\\s+")[0]);
+				}
+			}
+			throw new IllegalStateException("no instruction count in " + out);
+		}
+		finally {
+			process.destroyForcibly();
+			Files.deleteIfExists(out);
+		}
+	}
+
+	private static void operate(OAuth2AuthorizationService service, boolean findOnly, int operations) {
+		SplittableRandom random = new SplittableRandom(42);
+		String[] refreshTokens = new String[StoreBenchmark.ROTATED_GRANTS_PER_THREAD];
+		for (int i = 0; i < refreshTokens.length; i++) {
+			OAuth2Authorization grant = Workload.newGrant(Workload.userId(random.nextInt(Workload.USERS)), random);
+			service.save(grant);
+			refreshTokens[i] = grant.getRefreshToken().getToken().getTokenValue();
+		}
+		for (int i = 0; i < operations; i++) {
+			int slot = i % refreshTokens.length;
+			OAuth2Authorization found = service.findByToken(refreshTokens[slot], OAuth2TokenType.REFRESH_TOKEN);
+			if (found == null) {
+				throw new IllegalStateException("a grant was not found by its refresh token");
+			}
+			if (!findOnly) {
+				String next = Workload.randomValue(random, 128);
+				service.save(Workload.rotate(found, Workload.accessTokenValue(random), next));
+				refreshTokens[slot] = next;
+			}
+		}
+	}
+
+	private static LettuceConnectionFactory awaitStarted(int port, Process process) throws InterruptedException {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		while (true) {
+			LettuceConnectionFactory factory = Stores.connectionFactory(port);
+			try {
+				new StringRedisTemplate(factory).hasKey("callgrind:ping");
+				return factory;
+			}
+			catch (RuntimeException ex) {
+				factory.destroy();
+				if (!process.isAlive() || System.nanoTime() > deadline) {
+					throw new IllegalStateException("redis-server under valgrind did not start", ex);
+				}
+				Thread.sleep(250);
+			}
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
