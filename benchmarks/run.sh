@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 6 in one go (about 11 minutes on 2 cores) and writes
+# Runs every benchmark of issue 6 in one go (about 15 minutes on 2 cores) and writes
 #   benchmarks/results/results.json   JMH's JSON results
 #   benchmarks/results/summary.json   counts, end to end, profile, machine
 #   benchmarks/results/chart.svg      the chart, drawn from the two files above
