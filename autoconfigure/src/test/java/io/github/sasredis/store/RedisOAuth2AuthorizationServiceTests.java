@@ -256,6 +256,29 @@ class RedisOAuth2AuthorizationServiceTests {
 	}
 
 	@Test
+	void rotateWhenStandaloneThenSixteenCommandsInsideTwoScripts() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		service.save(authorization);
+		Map<String, Long> before = redis.commandStats();
+		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN),
+				OAuth2TokenType.REFRESH_TOKEN);
+		service.save(TestAuthorizations.rotate(found));
+		Map<String, Long> after = redis.commandStats();
+		Map<String, Long> calls = new java.util.TreeMap<>();
+		after.forEach((name, count) -> {
+			long done = count - before.getOrDefault(name, 0L);
+			if (done > 0 && !name.equals("info")) {
+				calls.put(name, done);
+			}
+		});
+		// what Redis runs for a rotation is the store's server-side cost: find 3 (GET lookup, EXISTS record, GET
+		// authorization), save 13 (GET, DEL the old access token's lookup, SET rotated-out lookup, SET x2 new lookups,
+		// DEL the old record, ZREM, SET record, ZADD, ZREMRANGEBYSCORE, ZRANGE, PEXPIREAT, SET)
+		assertThat(calls).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", 2L, "get", 3L, "exists", 1L, "set", 5L,
+				"del", 2L, "zrem", 1L, "zadd", 1L, "zremrangebyscore", 1L, "zrange", 1L, "pexpireat", 1L));
+	}
+
+	@Test
 	void roundTripsWhenRotatedOutTokenPresentedThenTwoWithAndWithoutGracePeriod() {
 		RedisOAuth2AuthorizationService graceful = new RedisOAuth2AuthorizationService(
 				new StringRedisTemplate(connectionFactory));
