@@ -257,6 +257,11 @@ class RedisOAuth2AuthorizationServiceTests {
 
 	@Test
 	void rotateWhenStandaloneThenSixteenCommandsInsideTwoScripts() {
+		// both scripts loaded first: a script Redis does not hold yet costs a NOSCRIPT EVALSHA and an EVAL
+		OAuth2Authorization warmUp = TestAuthorizations.authorizationCodeGrant("warm");
+		service.save(warmUp);
+		service.save(TestAuthorizations.rotate(
+				service.findByToken(valueOf(warmUp, TokenKind.REFRESH_TOKEN), OAuth2TokenType.REFRESH_TOKEN)));
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(authorization);
 		Map<String, Long> before = redis.commandStats();

@@ -214,8 +214,8 @@ public final class Report {
 		JsonNode instructions = this.summary.path("redisInstructions");
 		if (instructions.has("rotate")) {
 			md.append(String.format(Locale.ROOT,
-					"Instructions redis-server executes per call (valgrind's callgrind, a count that does not move with "
-							+ "the machine's load; %s): rotate %,d = findByToken %,d + save %,d.%n%n",
+					"Instructions redis-server executes per call (valgrind's callgrind, a count that moves far less with "
+							+ "the machine's load than a time (within about 1 %%: an idle redis-server runs its timers too); %s): rotate %,d = findByToken %,d + save %,d.%n%n",
 					instructions.path("method").asString(), instructions.path("rotate").asLong(),
 					instructions.path("findByToken").asLong(), instructions.path("save").asLong()));
 		}
