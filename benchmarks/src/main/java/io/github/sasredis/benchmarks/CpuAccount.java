@@ -18,9 +18,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 /**
  * Where the CPU of a rotate goes, counted rather than sampled: threads rotate grants of their own (as the JMH
@@ -92,21 +90,9 @@ final class CpuAccount {
 
 	private static void rotateUntil(OAuth2AuthorizationService service, AtomicBoolean stop, LongAdder rotations) {
 		SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
-		String[] refreshTokens = new String[StoreBenchmark.ROTATED_GRANTS_PER_THREAD];
-		for (int i = 0; i < refreshTokens.length; i++) {
-			OAuth2Authorization grant = Workload.newGrant(Workload.userId(random.nextInt(Workload.USERS)), random);
-			service.save(grant);
-			refreshTokens[i] = grant.getRefreshToken().getToken().getTokenValue();
-		}
+		String[] refreshTokens = Rotations.seed(service, random);
 		for (int i = 0; !stop.get(); i++) {
-			int slot = i % refreshTokens.length;
-			OAuth2Authorization found = service.findByToken(refreshTokens[slot], OAuth2TokenType.REFRESH_TOKEN);
-			if (found == null) {
-				throw new IllegalStateException("a rotated grant was not found by its refresh token");
-			}
-			String next = Workload.randomValue(random, 128);
-			service.save(Workload.rotate(found, Workload.accessTokenValue(random), next));
-			refreshTokens[slot] = next;
+			Rotations.rotate(service, refreshTokens, i % refreshTokens.length, false, random);
 			rotations.increment();
 		}
 	}

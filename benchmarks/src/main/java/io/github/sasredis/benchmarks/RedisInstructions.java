@@ -17,9 +17,7 @@ import io.github.sasredis.test.RedisServerProcess;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
-import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
 /**
  * Instructions redis-server executes per operation of ours, counted by valgrind's callgrind: a count, repeatable for
@@ -120,23 +118,9 @@ final class RedisInstructions {
 
 	private static void operate(OAuth2AuthorizationService service, boolean findOnly, int operations) {
 		SplittableRandom random = new SplittableRandom(42);
-		String[] refreshTokens = new String[StoreBenchmark.ROTATED_GRANTS_PER_THREAD];
-		for (int i = 0; i < refreshTokens.length; i++) {
-			OAuth2Authorization grant = Workload.newGrant(Workload.userId(random.nextInt(Workload.USERS)), random);
-			service.save(grant);
-			refreshTokens[i] = grant.getRefreshToken().getToken().getTokenValue();
-		}
+		String[] refreshTokens = Rotations.seed(service, random);
 		for (int i = 0; i < operations; i++) {
-			int slot = i % refreshTokens.length;
-			OAuth2Authorization found = service.findByToken(refreshTokens[slot], OAuth2TokenType.REFRESH_TOKEN);
-			if (found == null) {
-				throw new IllegalStateException("a grant was not found by its refresh token");
-			}
-			if (!findOnly) {
-				String next = Workload.randomValue(random, 128);
-				service.save(Workload.rotate(found, Workload.accessTokenValue(random), next));
-				refreshTokens[slot] = next;
-			}
+			Rotations.rotate(service, refreshTokens, i % refreshTokens.length, findOnly, random);
 		}
 	}
 
