@@ -15,6 +15,10 @@ import org.springframework.util.Assert;
  * Redis would otherwise see an empty hash tag. Lookup
  * keys ({@code <namespace>:token:<digest>}) and {@code <namespace>:authorization_id:<id>} (for
  * {@code findById}) live in slots of their own and are written after the user's script.
+ * <p>
+ * With hash-field lookups (standalone only; Redis 8.0 or later), the lookup of a secret is not a key but the field
+ * {@code <digest>} of the hash {@code <namespace>:tokens:<first two characters of the digest>}, with a TTL of its
+ * own: 4,096 hashes hold every lookup, so a grant's lookups add no keys.
  */
 public final class RedisKeys {
 
@@ -30,6 +34,8 @@ public final class RedisKeys {
 
 	private final boolean clustered;
 
+	private final boolean hashFieldLookups;
+
 	/**
 	 * Creates the default (standalone) key names.
 	 */
@@ -44,7 +50,19 @@ public final class RedisKeys {
 	 * @param clustered whether to use the cluster layout (hash tags)
 	 */
 	public RedisKeys(String namespace, String refreshTokenPrefix, boolean clustered) {
+		this(namespace, refreshTokenPrefix, clustered, false);
+	}
+
+	/**
+	 * Creates key names under the given namespace and refresh-token prefix.
+	 * @param namespace the namespace of the store's own keys
+	 * @param refreshTokenPrefix the prefix of refresh-token record keys
+	 * @param clustered whether to use the cluster layout (hash tags)
+	 * @param hashFieldLookups whether lookups are fields of shared hashes (standalone only)
+	 */
+	public RedisKeys(String namespace, String refreshTokenPrefix, boolean clustered, boolean hashFieldLookups) {
 		Assert.hasText(namespace, "namespace cannot be empty");
+		Assert.isTrue(!(clustered && hashFieldLookups), "hash-field lookups are not supported in the cluster layout");
 		Assert.hasText(refreshTokenPrefix, "refreshTokenPrefix cannot be empty");
 		if (clustered) {
 			Assert.isTrue(namespace.indexOf('{') < 0 && namespace.indexOf('}') < 0,
@@ -55,6 +73,7 @@ public final class RedisKeys {
 		this.namespace = namespace;
 		this.refreshTokenPrefix = refreshTokenPrefix;
 		this.clustered = clustered;
+		this.hashFieldLookups = hashFieldLookups;
 	}
 
 	/**
@@ -87,20 +106,47 @@ public final class RedisKeys {
 	}
 
 	/**
-	 * Returns the lookup key of a secret.
+	 * Returns the key that holds the lookup of a secret.
 	 * @param digest the secret's digest
-	 * @return {@code <namespace>:token:<digest>}
+	 * @return {@code <namespace>:token:<digest>}, or with hash-field lookups the hash
+	 * {@code <namespace>:tokens:<first two characters of the digest>}
 	 */
 	public String token(String digest) {
-		return tokenPrefix() + digest;
+		return this.hashFieldLookups ? lookupHashPrefix() + digest.substring(0, 2) : tokenPrefix() + digest;
 	}
 
 	/**
-	 * Returns what every lookup key starts with, the digest following.
+	 * Returns what every lookup key starts with, the digest following (the lookups of the keys layout, also read
+	 * as a fallback with hash-field lookups).
 	 * @return {@code <namespace>:token:}
 	 */
 	public String tokenPrefix() {
 		return this.namespace + ":token:";
+	}
+
+	/**
+	 * Returns what every hash of hash-field lookups starts with.
+	 * @return {@code <namespace>:tokens:}
+	 */
+	public String lookupHashPrefix() {
+		return this.namespace + ":tokens:";
+	}
+
+	/**
+	 * Returns the prefix the scripts' lookup functions take ({@code lookups-keys.lua},
+	 * {@code lookups-hash-fields.lua}).
+	 * @return {@link #lookupHashPrefix()} with hash-field lookups, else {@link #tokenPrefix()}
+	 */
+	String lookupPrefix() {
+		return this.hashFieldLookups ? lookupHashPrefix() : tokenPrefix();
+	}
+
+	/**
+	 * Whether lookups are fields of shared hashes rather than keys.
+	 * @return {@code true} with hash-field lookups
+	 */
+	public boolean hasHashFieldLookups() {
+		return this.hashFieldLookups;
 	}
 
 	/**

@@ -137,7 +137,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	private void doSave(OAuth2Authorization authorization) {
 		SaveCall call = new SaveCall(this, authorization, this.clock.instant());
 		List<?> result = this.replicas.write(this.redis, this.keys, (redis) -> {
-			List<?> reply = redis.execute(StoreScripts.SAVE, StoreScripts.ARGS, StoreScripts.STRING_RESULT,
+			List<?> reply = redis.execute(StoreScripts.of(this.keys).save, StoreScripts.ARGS, StoreScripts.STRING_RESULT,
 					call.scriptKeys(), call.args());
 			long version = asLong(reply.get(0));
 			if (version == -1) {
@@ -197,9 +197,10 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		}
 		else {
 			// one round trip: the lookup, the record's existence and the authorization in one script
-			found = this.redis.execute(StoreScripts.FIND_BY_TOKEN, StoreScripts.ARGS, StoreScripts.RAW_RESULT,
-					List.of(lookupKey), this.keys.tokenPrefix(), this.keys.authorizationPrefix(),
-					this.keys.refreshTokenRecordPrefix());
+			found = this.redis.execute(StoreScripts.of(this.keys).findByToken, StoreScripts.ARGS,
+					StoreScripts.RAW_RESULT, List.of(lookupKey), this.keys.lookupPrefix(),
+					this.keys.authorizationPrefix(), this.keys.refreshTokenRecordPrefix(), digest,
+					this.keys.hasHashFieldLookups() ? this.keys.tokenPrefix() : "");
 			lookup = (found != null && !found.isEmpty())
 					? Lookup.decode(StoredAuthorizationReply.nullableText(found.get(0)), this.keys) : null;
 		}
@@ -233,8 +234,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	}
 
 	private @Nullable StoredAuthorizationReply find(List<String> scriptKeys) {
-		return StoredAuthorizationReply.of(this.redis.execute(StoreScripts.FIND, StoreScripts.ARGS,
-				StoreScripts.RAW_RESULT, scriptKeys, this.keys.tokenPrefix()), 0);
+		return StoredAuthorizationReply.of(this.redis.execute(StoreScripts.of(this.keys).find, StoreScripts.ARGS,
+				StoreScripts.RAW_RESULT, scriptKeys), 0);
 	}
 
 	/**
@@ -267,8 +268,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		List<String> scriptKeys = new ArrayList<>(1 + authorizationIds.size());
 		scriptKeys.add(this.keys.userIndex(userId));
 		authorizationIds.forEach((id) -> scriptKeys.add(this.keys.authorization(userId, id)));
-		List<?> replies = this.replicas.write(this.redis, this.keys, (redis) -> redis.execute(StoreScripts.REMOVE,
-				scriptKeys, Long.toString(this.clock.millis()), clustered ? "0" : "1", this.keys.tokenPrefix()));
+		List<?> replies = this.replicas.write(this.redis, this.keys, (redis) -> redis.execute(
+				StoreScripts.of(this.keys).remove, scriptKeys, Long.toString(this.clock.millis()), clustered ? "0" : "1",
+				this.keys.lookupPrefix()));
 		List<Removed> removed = new ArrayList<>(replies.size());
 		List<String> lookups = new ArrayList<>();
 		for (Object entry : replies) {

@@ -81,11 +81,11 @@ final class RefreshTokenReuse {
 	}
 
 	private boolean isGraceful(String digest, StoredAuthorizationReply found) {
-		if (this.store.getRotationGracePeriod().isZero() || found.predecessorKey() == null
+		if (this.store.getRotationGracePeriod().isZero() || found.predecessorDigest() == null
 				|| found.rotatedAt() == null) {
 			return false;
 		}
-		boolean predecessor = this.store.getKeys().token(digest).equals(found.predecessorKey());
+		boolean predecessor = digest.equals(found.predecessorDigest());
 		long rotatedAt = Long.parseLong(found.rotatedAt());
 		long sinceRotation = this.store.getClock().millis() - rotatedAt;
 		return predecessor && sinceRotation <= this.store.getRotationGracePeriod().toMillis()

@@ -61,7 +61,7 @@ final class SaveCall {
 			addLookup(keys, digest, lookupValue(TokenKind.STATE, ""), authorizationTtl);
 		}
 		String recordKey = keys.refreshTokenRecord(userId, "-");
-		String refreshLookupKey = "";
+		String refreshDigest = "";
 		String jti = "";
 		RefreshTokenRecord record = null;
 		boolean liveRefreshToken = false;
@@ -79,11 +79,13 @@ final class SaveCall {
 				jti = store.getDigester().jti(digest);
 				recordKey = keys.refreshTokenRecord(userId, jti);
 				tokenRecordKey = recordKey;
-				refreshLookupKey = keys.token(digest);
+				refreshDigest = digest;
 				liveRefreshToken = !token.isInvalidated();
 				record = store.recordOf(authorization, jti, token.getToken(), now);
 			}
-			addLookup(keys, digest, lookupValue(kind, tokenRecordKey), ttl);
+			// with hash-field lookups the record key stays out of the lookup (find_by_token.lua reads it from the
+			// authorization), so that a lookup fits a small hash's compact encoding (values up to 64 bytes)
+			addLookup(keys, digest, lookupValue(kind, keys.hasHashFieldLookups() ? "" : tokenRecordKey), ttl);
 		}
 		this.authorizationTtl = (authorizationTtl != 0) ? authorizationTtl : ttlWithoutExpiry;
 		this.record = record;
@@ -99,13 +101,13 @@ final class SaveCall {
 		if (!clustered) {
 			this.scriptKeys.addAll(this.lookupKeys);
 		}
-		this.args = new ArrayList<>(15 + this.lookupArgs.size() + this.lookupKeys.size());
+		this.args = new ArrayList<>(15 + this.lookupArgs.size());
 		this.args.add(document);
 		this.args.add((expectedVersion != null) ? expectedVersion.toString() : "");
 		this.args.add(Long.toString(this.authorizationTtl));
 		this.args.add(Long.toString(now.toEpochMilli()));
 		this.args.add(liveRefreshToken ? "1" : "0");
-		this.args.add(refreshLookupKey);
+		this.args.add(refreshDigest);
 		this.args.add((record != null) ? store.getRecordMapper().write(record) : "");
 		this.args.add((record != null) ? Long.toString(store.recordTtlSeconds(now, record)) : "0");
 		this.args.add((record != null) ? Long.toString(record.expiresAt().toEpochMilli()) : "0");
@@ -113,12 +115,9 @@ final class SaveCall {
 		this.args.add(Long.toString(store.getGrace().toMillis()));
 		this.args.add(this.rotatedOutValue);
 		this.args.add(clustered ? "0" : "1");
-		this.args.add(keys.tokenPrefix());
+		this.args.add(keys.lookupPrefix());
 		this.args.add(Integer.toString(this.lookupKeys.size()));
 		this.args.addAll(this.lookupArgs);
-		if (clustered) {
-			this.args.addAll(this.lookupKeys);
-		}
 	}
 
 	private String lookupValue(TokenKind kind, String recordKey) {
@@ -127,6 +126,7 @@ final class SaveCall {
 
 	private void addLookup(RedisKeys keys, String digest, String value, long ttlMillis) {
 		this.lookupKeys.add(keys.token(digest));
+		this.lookupArgs.add(digest);
 		this.lookupArgs.add(value);
 		this.lookupArgs.add(Long.toString(ttlMillis));
 	}
@@ -154,8 +154,8 @@ final class SaveCall {
 	void writeLookups(RedisOperations<String, String> redis, List<?> result, long nowMillis) {
 		ValueOperations<String, String> values = redis.opsForValue();
 		for (int i = 0; i < this.lookupKeys.size(); i++) {
-			values.set(this.lookupKeys.get(i), this.lookupArgs.get(2 * i),
-					Duration.ofMillis(Long.parseLong(this.lookupArgs.get(2 * i + 1))));
+			values.set(this.lookupKeys.get(i), this.lookupArgs.get(3 * i + 1),
+					Duration.ofMillis(Long.parseLong(this.lookupArgs.get(3 * i + 2))));
 		}
 		values.set(this.authorizationByIdKey, this.authorizationKey, Duration.ofMillis(this.authorizationTtl));
 		String rotatedKey = String.valueOf(result.get(3));

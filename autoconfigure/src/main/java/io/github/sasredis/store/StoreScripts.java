@@ -15,28 +15,31 @@ import org.springframework.util.StreamUtils;
 /**
  * The Lua scripts that make each write of the store one atomic round trip. They live next to this class as
  * {@code *.lua} resources, are read once (those that touch an authorization's value with the functions of
- * {@code authorization.lua} in front), and are sent with {@code EVALSHA} (falling back to {@code EVAL} once
+ * {@code authorization.lua} in front, and before them the lookup functions of the layout: {@code lookups-keys.lua}
+ * or {@code lookups-hash-fields.lua}), and are sent with {@code EVALSHA} (falling back to {@code EVAL} once
  * after a Redis restart flushed the script cache).
  */
+@SuppressWarnings("rawtypes")
 final class StoreScripts {
 
 	/** Functions that read and write an authorization's value, put in front of the scripts that touch one. */
 	private static final String AUTHORIZATION_FUNCTIONS = text("authorization.lua");
 
-	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> SAVE = script("save.lua", true);
+	/** The scripts for lookups as keys. */
+	static final StoreScripts LOOKUP_KEYS = new StoreScripts(text("lookups-keys.lua"));
 
-	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> FIND = script("find.lua", true);
+	/** The scripts for lookups as hash fields. */
+	static final StoreScripts HASH_FIELD_LOOKUPS = new StoreScripts(text("lookups-hash-fields.lua"));
 
-	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> FIND_BY_TOKEN = script("find_by_token.lua", true);
+	static final RedisScript<List> LIST = RedisScript.of(text("list.lua"), List.class);
 
-	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> REMOVE = script("remove.lua", true);
+	final RedisScript<List> save;
 
-	@SuppressWarnings("rawtypes")
-	static final RedisScript<List> LIST = script("list.lua", false);
+	final RedisScript<List> find;
+
+	final RedisScript<List> findByToken;
+
+	final RedisScript<List> remove;
 
 	/** Script arguments: strings as UTF-8, a stored document's bytes as they are. */
 	static final RedisSerializer<Object> ARGS = new RedisSerializer<>() {
@@ -61,14 +64,25 @@ final class StoreScripts {
 	@SuppressWarnings({ "rawtypes", "unchecked" })
 	static final RedisSerializer<List> RAW_RESULT = (RedisSerializer) RedisSerializer.byteArray();
 
-	private StoreScripts() {
+	private StoreScripts(String lookupFunctions) {
+		this.save = script(lookupFunctions, "save.lua");
+		this.find = script(lookupFunctions, "find.lua");
+		this.findByToken = script(lookupFunctions, "find_by_token.lua");
+		this.remove = script(lookupFunctions, "remove.lua");
 	}
 
-	@SuppressWarnings("rawtypes")
-	private static RedisScript<List> script(String name, boolean readsAuthorizations) {
+	/**
+	 * The scripts for the given key names' layout of lookups.
+	 * @param keys the key names
+	 * @return the scripts
+	 */
+	static StoreScripts of(RedisKeys keys) {
+		return keys.hasHashFieldLookups() ? HASH_FIELD_LOOKUPS : LOOKUP_KEYS;
+	}
+
+	private static RedisScript<List> script(String lookupFunctions, String name) {
 		// the text, not the resource: a resource-backed script checks the class path again on every call
-		String text = text(name);
-		return RedisScript.of(readsAuthorizations ? AUTHORIZATION_FUNCTIONS + text : text, List.class);
+		return RedisScript.of(lookupFunctions + AUTHORIZATION_FUNCTIONS + text(name), List.class);
 	}
 
 	private static String text(String name) {

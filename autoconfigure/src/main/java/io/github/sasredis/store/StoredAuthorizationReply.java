@@ -8,18 +8,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What {@code find.lua} (or the tail of {@code find_by_token.lua}'s reply) returns for one authorization, read with
- * {@link StoreScripts#RAW_RESULT}: the stored document's bytes, its version, the lookup key of the refresh token it
+ * {@link StoreScripts#RAW_RESULT}: the stored document's bytes, its version, the digest of the refresh token it
  * replaced and the rotation time (both {@code null} before a rotation), and its refresh-token record key (empty
  * without one). The scripts return the authorization's whole value and the document's offset in it rather than the
  * document: Redis hashes every byte of a string a script makes, and the document is most of the value.
  *
  * @param document the stored document
  * @param version the version
- * @param predecessorKey the lookup key of the rotated-out refresh token, or {@code null}
+ * @param predecessorDigest the digest of the rotated-out refresh token, or {@code null}
  * @param rotatedAt the rotation time (epoch ms), or {@code null}
  * @param recordKey the refresh-token record key, or empty
  */
-record StoredAuthorizationReply(byte[] document, String version, @Nullable String predecessorKey,
+record StoredAuthorizationReply(byte[] document, String version, @Nullable String predecessorDigest,
 		@Nullable String rotatedAt, String recordKey) {
 
 	/**

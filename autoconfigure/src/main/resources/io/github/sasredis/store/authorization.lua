@@ -41,11 +41,11 @@ local function readAuthorization(key)
   return unpackAuthorization(value)
 end
 
--- {value, offset of its document (1-based), version, predecessor lookup key, rotation time, record key}, as find.lua
+-- {value, offset of its document (1-based), version, predecessor digest, rotation time, record key}, as find.lua
 -- returns it
-local function foundAuthorization(a, tokenPrefix)
+local function foundAuthorization(a)
   local p, pt = false, false
-  if a.p ~= '' then p, pt = tokenPrefix .. a.p, a.pt end
+  if a.p ~= '' then p, pt = a.p, a.pt end
   return {a.value, a.documentAt, a.v, p, pt, a.rk}
 end
 

@@ -1,7 +1,7 @@
 -- Removes authorizations of one user atomically with every key they own in the user's hash slot.
 -- KEYS[1] the user's refresh-token index, KEYS[2..] authorization keys of that user.
--- ARGV[1] now (epoch ms), ARGV[2] '1' to delete their lookup keys here (standalone) or '0' to return them (cluster),
--- ARGV[3] the prefix of lookup keys (<namespace>:token:).
+-- ARGV[1] now (epoch ms), ARGV[2] '1' to delete their lookups here (standalone) or '0' to return their keys (cluster),
+-- ARGV[3] the prefix of lookups (lookups-keys.lua, lookups-hash-fields.lua).
 -- Returns, per authorization, {record key it had ('' for none or when already gone), lookup keys ('\n'-joined,
 -- only when ARGV[2] is '0'), 1 when the authorization still existed else 0}.
 local userKey = KEYS[1]
@@ -13,9 +13,8 @@ for i = 2, #KEYS do
   local lookups = {}
   local gone = ''
   if a then
-    for _, digest in ipairs(lookupDigests(a)) do lookups[#lookups + 1] = tokenPrefix .. digest end
-    if apply then
-      for k = 1, #lookups do redis.call('DEL', lookups[k]) end
+    for _, digest in ipairs(lookupDigests(a)) do
+      if apply then lookupDelete(tokenPrefix, digest) else lookups[#lookups + 1] = tokenPrefix .. digest end
     end
     if a.rk ~= '' then
       if redis.call('DEL', a.rk) == 1 then gone = a.rk end
