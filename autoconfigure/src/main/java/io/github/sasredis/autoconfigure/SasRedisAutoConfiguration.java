@@ -1,6 +1,7 @@
 package io.github.sasredis.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import io.github.sasredis.store.RedisKeys;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
@@ -8,6 +9,9 @@ import io.github.sasredis.store.StoreOperationListener;
 import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,6 +25,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
@@ -38,6 +44,8 @@ import org.springframework.util.ClassUtils;
 @ConditionalOnProperty(prefix = "sas-redis", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(SasRedisProperties.class)
 public final class SasRedisAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(SasRedisAutoConfiguration.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -65,8 +73,16 @@ public final class SasRedisAutoConfiguration {
 			throw new IllegalStateException(
 					"sas-redis.replicas-to-await is not supported with Redis Cluster (cluster key layout)");
 		}
-		service.setKeys(
-				new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(), clustered));
+		boolean hashFieldLookups = properties.getLookupLayout() == SasRedisProperties.LookupLayout.HASH_FIELDS;
+		if (hashFieldLookups) {
+			if (clustered) {
+				throw new IllegalStateException(
+						"sas-redis.lookup-layout=hash-fields is not supported with Redis Cluster (cluster key layout)");
+			}
+			requireHashFieldExpiry(redis);
+		}
+		service.setKeys(new RedisKeys(properties.getNamespace(), properties.getRefreshTokenKeyPrefix(), clustered,
+				hashFieldLookups));
 		service.setDocumentMapper(documentMapper);
 		service.setDocumentEncoding(
 				properties.isCompressDocuments() ? DocumentEncoding.compressed() : DocumentEncoding.plain());
@@ -82,6 +98,27 @@ public final class SasRedisAutoConfiguration {
 		clients.ifAvailable(service::setRegisteredClientRepository);
 		listeners.ifUnique(service::setOperationListener);
 		return service;
+	}
+
+	/**
+	 * Hash-field lookups need {@code HSETEX} (Redis 8.0): refuse to start on a server that lacks it rather than fail
+	 * every token request. A server that cannot be asked now (not up yet) is asked by the first write instead.
+	 */
+	static void requireHashFieldExpiry(StringRedisTemplate redis) {
+		Object reply;
+		try {
+			reply = redis.execute((RedisCallback<Object>) (connection) -> connection.execute("COMMAND",
+					"INFO".getBytes(StandardCharsets.US_ASCII), "HSETEX".getBytes(StandardCharsets.US_ASCII)));
+		}
+		catch (DataAccessException ex) {
+			logger.warn("Could not check that Redis supports sas-redis.lookup-layout=hash-fields (HSETEX, Redis 8.0+): "
+					+ ex.getClass().getSimpleName());
+			return;
+		}
+		if (!(reply instanceof List<?> list) || list.isEmpty() || list.get(0) == null) {
+			throw new IllegalStateException("sas-redis.lookup-layout=hash-fields needs Redis 8.0 or later (HSETEX), "
+					+ "which this Redis does not have; use sas-redis.lookup-layout=keys");
+		}
 	}
 
 	static boolean isClustered(SasRedisProperties.KeyLayout layout, RedisConnectionFactory connectionFactory) {

@@ -39,6 +39,13 @@ public class SasRedisProperties {
 	private KeyLayout keyLayout = KeyLayout.AUTO;
 
 	/**
+	 * Where the lookup of each token (digest to authorization) is kept: 'keys', one key per token, or 'hash-fields',
+	 * fields with a TTL of their own in 4,096 shared hashes (needs Redis 8.0 or later, standalone or Sentinel; fewer
+	 * keys and less memory per grant). Tokens issued before a switch from 'keys' are still found until they expire.
+	 */
+	private LookupLayout lookupLayout = LookupLayout.KEYS;
+
+	/**
 	 * Grace added to every key's time to live; a refresh-token record lives for the token's lifetime plus this.
 	 */
 	private Duration grace = RedisOAuth2AuthorizationService.DEFAULT_GRACE;
@@ -120,6 +127,14 @@ public class SasRedisProperties {
 
 	public void setKeyLayout(KeyLayout keyLayout) {
 		this.keyLayout = keyLayout;
+	}
+
+	public LookupLayout getLookupLayout() {
+		return this.lookupLayout;
+	}
+
+	public void setLookupLayout(LookupLayout lookupLayout) {
+		this.lookupLayout = lookupLayout;
 	}
 
 	public Duration getGrace() {
@@ -207,6 +222,22 @@ public class SasRedisProperties {
 
 		/** Keys of one user share a hash slot: {@code refresh_token:{<user id>}:<jti>}. */
 		CLUSTER
+
+	}
+
+	/**
+	 * Where the store keeps the lookup of each token.
+	 */
+	public enum LookupLayout {
+
+		/** One key per token: {@code <namespace>:token:<digest>}. */
+		KEYS,
+
+		/**
+		 * Fields of shared hashes, each with its own TTL: field {@code <digest>} of
+		 * {@code <namespace>:tokens:<first two characters of the digest>} (Redis 8.0 or later, not with Redis Cluster).
+		 */
+		HASH_FIELDS
 
 	}
 

@@ -12,6 +12,7 @@ import io.github.sasredis.store.TokenDigester;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
 import io.github.sasredis.test.RedisCluster;
 import io.github.sasredis.test.RedisTestClient;
+import io.github.sasredis.test.Redis8;
 import io.github.sasredis.test.SharedRedis;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -211,6 +212,52 @@ class SasRedisAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(IllegalStateException.class)
 				.hasMessageContaining("sas-redis.replicas-to-await is not supported with Redis Cluster"));
+	}
+
+	@Test
+	void runWhenHashFieldLookupsOnRedis8ShouldKeepLookupsInSharedHashes() {
+		try (RedisTestClient redis8 = Redis8.client()) {
+			redis8.flushAll();
+			this.contextRunner
+				.withPropertyValues("spring.data.redis.url=redis://" + redis8.host() + ":" + redis8.port(),
+						"sas-redis.lookup-layout=hash-fields")
+				.run((context) -> {
+					OAuth2AuthorizationService service = context.getBean(OAuth2AuthorizationService.class);
+					String refresh = UUID.randomUUID().toString();
+					service.save(authorization("alice", refresh, new Object()));
+					assertThat(redis8.scanAllKeys()).anyMatch((key) -> key.startsWith("oauth2:tokens:"))
+						.noneMatch((key) -> key.startsWith("oauth2:token:"));
+					assertThat(service.findByToken(refresh, null)).isNotNull();
+				});
+		}
+	}
+
+	@Test
+	void runWhenHashFieldLookupsOnRedisWithoutHsetexShouldFailToStart() {
+		// the shared Redis is the redis-server on the PATH (7.x on Debian 12); should it have HSETEX, the store starts
+		boolean hasHsetex = ((java.util.List<?>) this.redis.command("COMMAND", "INFO", "HSETEX")).get(0) != null;
+		this.contextRunner.withPropertyValues("sas-redis.lookup-layout=hash-fields").run((context) -> {
+			if (hasHsetex) {
+				assertThat(context).hasNotFailed();
+			}
+			else {
+				assertThat(context).hasFailed()
+					.getFailure()
+					.rootCause()
+					.isInstanceOf(IllegalStateException.class)
+					.hasMessageContaining("sas-redis.lookup-layout=hash-fields needs Redis 8.0 or later");
+			}
+		});
+	}
+
+	@Test
+	void runWhenHashFieldLookupsWithClusterKeyLayoutShouldFailToStart() {
+		this.contextRunner.withPropertyValues("sas-redis.lookup-layout=hash-fields", "sas-redis.key-layout=cluster")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.isInstanceOf(IllegalStateException.class)
+				.hasMessageContaining("hash-fields is not supported with Redis Cluster"));
 	}
 
 	@Test

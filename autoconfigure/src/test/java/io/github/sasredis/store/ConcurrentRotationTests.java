@@ -19,6 +19,7 @@ import io.github.sasredis.store.mapping.TokenKind;
 import io.github.sasredis.test.RedisTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -43,26 +44,39 @@ import static org.assertj.core.api.Assertions.assertThat;
  * exchanges) and saves. Exactly one save succeeds; every other one fails with
  * {@link ConcurrentAuthorizationChangeException} ({@code invalid_grant}); one record key remains, the winner's.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentRotationTests {
 
 	private static final int ROUNDS = 3;
 
-	private static final RedisTestClient redis = RedisTestClient.shared();
+	RedisTestClient redis;
 
 	private static final TokenDigester digester = TokenDigester.sha256();
 
-	private static LettuceConnectionFactory connectionFactory;
+	private LettuceConnectionFactory connectionFactory;
 
-	private static RedisOAuth2AuthorizationService service;
+	RedisOAuth2AuthorizationService service;
 
 	@BeforeAll
-	static void connect() {
-		connectionFactory = RedisStores.connectionFactory();
+	void connect() {
+		redis = redisClient();
+		connectionFactory = RedisStores.connectionFactory(redis.host(), redis.port());
 		service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(connectionFactory));
+		service.setKeys(keys());
+	}
+
+	/** The Redis these tests run on. */
+	RedisTestClient redisClient() {
+		return RedisTestClient.shared();
+	}
+
+	/** The key names (and layout of lookups) under test. */
+	RedisKeys keys() {
+		return new RedisKeys();
 	}
 
 	@AfterAll
-	static void disconnect() {
+	void disconnect() {
 		connectionFactory.destroy();
 	}
 
@@ -119,7 +133,7 @@ class ConcurrentRotationTests {
 			service.save(awaitingExchange);
 			String code = valueOf(awaitingExchange, TokenKind.AUTHORIZATION_CODE);
 
-			List<Attempt> attempts = race(threads, code, new OAuth2TokenType("code"), ConcurrentRotationTests::exchange);
+			List<Attempt> attempts = race(threads, code, new OAuth2TokenType("code"), this::exchange);
 
 			List<Attempt> saved = attempts.stream().filter((attempt) -> attempt.error() == null).toList();
 			assertThat(saved).as("round %d: exactly one code exchange is saved", round).hasSize(1);
@@ -144,7 +158,7 @@ class ConcurrentRotationTests {
 	 * Each thread finds the grant by the presented secret, waits until every thread has found it, then changes it and
 	 * saves.
 	 */
-	private static List<Attempt> race(int threads, String presented, OAuth2TokenType type,
+	private List<Attempt> race(int threads, String presented, OAuth2TokenType type,
 			UnaryOperator<OAuth2Authorization> change) throws Exception {
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
@@ -178,12 +192,12 @@ class ConcurrentRotationTests {
 		}
 	}
 
-	private static List<String> recordKeys(String userId) {
+	private List<String> recordKeys(String userId) {
 		return redis.scanAllKeys().stream().filter((key) -> key.startsWith("refresh_token:" + userId + ":")).toList();
 	}
 
 	/** An authorization-code grant right after the authorization request: a code, no token yet. */
-	private static OAuth2Authorization codeIssued(String principalName) {
+	private OAuth2Authorization codeIssued(String principalName) {
 		OAuth2Authorization template = TestAuthorizations.authorizationCodeGrant(principalName);
 		Instant now = Instant.now();
 		return OAuth2Authorization.withRegisteredClient(TestAuthorizations.CLIENT)
@@ -199,7 +213,7 @@ class ConcurrentRotationTests {
 	}
 
 	/** What the code exchange does: invalidates the code, adds access and refresh tokens. */
-	private static OAuth2Authorization exchange(OAuth2Authorization found) {
+	private OAuth2Authorization exchange(OAuth2Authorization found) {
 		Instant now = Instant.now();
 		OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER,
 				TestAuthorizations.randomValue(), now, now.plus(Duration.ofMinutes(5)), Set.of("openid", "read"));

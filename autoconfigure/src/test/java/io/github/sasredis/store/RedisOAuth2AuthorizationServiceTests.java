@@ -13,11 +13,11 @@ import io.github.sasredis.store.mapping.DocumentEncoding;
 import io.github.sasredis.store.mapping.TokenKind;
 import io.github.sasredis.test.RedisTestClient;
 import io.github.sasredis.test.RoundTripCounter;
-import io.github.sasredis.test.SharedRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,34 +41,103 @@ import static org.assertj.core.api.Assertions.within;
  * record and its TTL, no token value at rest, every key expiring, the record as the authority, round trips per
  * operation, the registry, and compare-and-set on concurrent writes.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisOAuth2AuthorizationServiceTests {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final RedisTestClient redis = RedisTestClient.shared();
+	RedisTestClient redis;
 
-	private static RoundTripCounter counter;
+	private RoundTripCounter counter;
 
-	private static LettuceConnectionFactory connectionFactory;
+	private LettuceConnectionFactory connectionFactory;
 
-	private static RedisOAuth2AuthorizationService service;
+	RedisOAuth2AuthorizationService service;
 
-	private static RedisRefreshTokenRegistry registry;
+	private RedisRefreshTokenRegistry registry;
 
-	private static final List<RefreshTokenRevokedEvent> events = new CopyOnWriteArrayList<>();
+	private final List<RefreshTokenRevokedEvent> events = new CopyOnWriteArrayList<>();
 
 	@BeforeAll
-	static void connect() {
-		counter = new RoundTripCounter();
-		connectionFactory = RoundTripCounter.connectionFactory(SharedRedis.host(), SharedRedis.port(), counter);
-		service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(connectionFactory));
-		service.setEventPublisher((event) -> events.add((RefreshTokenRevokedEvent) event));
-		registry = new RedisRefreshTokenRegistry(service);
+	void connect() {
+		this.redis = redisClient();
+		this.counter = new RoundTripCounter();
+		this.connectionFactory = RoundTripCounter.connectionFactory(this.redis.host(), this.redis.port(),
+				this.counter);
+		this.service = newService();
+		this.service.setEventPublisher((event) -> this.events.add((RefreshTokenRevokedEvent) event));
+		this.registry = new RedisRefreshTokenRegistry(this.service);
 	}
 
 	@AfterAll
-	static void disconnect() {
-		connectionFactory.destroy();
+	void disconnect() {
+		this.connectionFactory.destroy();
+	}
+
+	/** The Redis these tests run on. */
+	RedisTestClient redisClient() {
+		return RedisTestClient.shared();
+	}
+
+	/** The key names (and layout of lookups) under test, with the given namespace and record prefix. */
+	RedisKeys keys(String namespace, String refreshTokenPrefix) {
+		return new RedisKeys(namespace, refreshTokenPrefix, false);
+	}
+
+	private RedisOAuth2AuthorizationService newService() {
+		RedisOAuth2AuthorizationService store = new RedisOAuth2AuthorizationService(
+				new StringRedisTemplate(this.connectionFactory));
+		store.setKeys(keys(RedisKeys.DEFAULT_NAMESPACE, RedisKeys.DEFAULT_REFRESH_TOKEN_PREFIX));
+		return store;
+	}
+
+	/** Whether the lookup of the secret with this digest exists. */
+	boolean lookupExists(String digest) {
+		return this.redis.exists("oauth2:token:" + digest);
+	}
+
+	/** The lookup of the secret with this digest, or {@code null}. */
+	String lookup(String digest) {
+		return this.redis.get("oauth2:token:" + digest);
+	}
+
+	/** Writes the lookup of the secret with this digest, for ten minutes. */
+	void writeLookup(String digest, String value) {
+		this.redis.command("SET", "oauth2:token:" + digest, value, "EX", "600");
+	}
+
+	/** How many lookups there are. */
+	long lookupCount() {
+		return this.redis.scanAllKeys().stream().filter((key) -> key.startsWith("oauth2:token:")).count();
+	}
+
+	/** How many keys the lookups take. */
+	long lookupKeyCount() {
+		return lookupCount();
+	}
+
+	/** Whether a key holds lookups. */
+	boolean isLookupKey(String key) {
+		return key.startsWith("oauth2:token:");
+	}
+
+	/** The value of a refresh token's lookup. */
+	String refreshTokenLookup(String id, String user, String jti) {
+		return "r" + id.length() + ":" + id + user + ":" + jti;
+	}
+
+	/** Asserts that what the key holds expires. */
+	void assertExpires(String key) {
+		assertThat(this.redis.pttl(key)).as("TTL of %s", key).isPositive();
+	}
+
+	/** The Redis commands of a rotation (find and save) by name. */
+	Map<String, Long> rotationCommands() {
+		// find 3 (GET lookup, EXISTS record, GET authorization), save 13 (GET, DEL the old access token's lookup,
+		// SET rotated-out lookup, SET x2 new lookups, DEL the old record, ZREM, SET record, ZADD, ZREMRANGEBYSCORE,
+		// ZRANGE, PEXPIREAT, SET)
+		return Map.of("evalsha", 2L, "get", 3L, "exists", 1L, "set", 5L, "del", 2L, "zrem", 1L, "zadd", 1L,
+				"zremrangebyscore", 1L, "zrange", 1L, "pexpireat", 1L);
 	}
 
 	@BeforeEach
@@ -117,7 +186,7 @@ class RedisOAuth2AuthorizationServiceTests {
 		List<String> keys = redis.scanAllKeys();
 		assertThat(keys).isNotEmpty();
 		for (String key : keys) {
-			assertThat(redis.pttl(key)).as("TTL of %s", key).isPositive();
+			assertExpires(key);
 		}
 	}
 
@@ -127,8 +196,9 @@ class RedisOAuth2AuthorizationServiceTests {
 		OAuth2Authorization consent = TestAuthorizations.awaitingConsent("alice");
 		OAuth2Authorization device = TestAuthorizations.deviceGrant("alice");
 		service.save(authorization);
-		// hash, lookups of code, access, refresh and ID token, refresh-token record, user index
-		assertThat(redis.scanAllKeys()).hasSize(7);
+		// authorization, refresh-token record, user index, and the lookups of code, access, refresh and ID token
+		assertThat(redis.scanAllKeys()).hasSize(3 + (int) lookupKeyCount());
+		assertThat(lookupCount()).isEqualTo(4);
 		service.save(consent);
 		service.save(device);
 		String dump = redis.dumpAllKeysAndValues();
@@ -174,13 +244,14 @@ class RedisOAuth2AuthorizationServiceTests {
 		service.save(authorization);
 		String oldRefresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
 		String oldAccess = valueOf(authorization, TokenKind.ACCESS_TOKEN);
-		String oldLookupKey = "oauth2:token:" + TokenDigester.sha256().digest(oldAccess);
-		String oldLookup = redis.get(oldLookupKey);
+		String oldDigest = TokenDigester.sha256().digest(oldAccess);
+		String oldLookup = lookup(oldDigest);
+		assertThat(oldLookup).isNotNull();
 		service.save(TestAuthorizations.rotate(service.findByToken(oldRefresh, OAuth2TokenType.REFRESH_TOKEN)));
-		assertThat(redis.exists(oldLookupKey)).isFalse();
+		assertThat(lookupExists(oldDigest)).isFalse();
 		// as if a crash had left the old access token's lookup behind: it names an authorization that exists but
 		// no longer holds that digest
-		redis.command("SET", oldLookupKey, oldLookup, "EX", "600");
+		writeLookup(oldDigest, oldLookup);
 		assertThat(service.findByToken(oldAccess, OAuth2TokenType.ACCESS_TOKEN)).isNull();
 		assertThat(service.findByToken(oldAccess, null)).isNull();
 		assertThat(service.findById(authorization.getId())).isNotNull();
@@ -208,7 +279,7 @@ class RedisOAuth2AuthorizationServiceTests {
 		assertThat(redis.exists(recordKey(rotated))).isTrue();
 		assertThat(registry.findByUser("alice")).extracting(RefreshTokenRecord::jti).containsExactly(jtiOf(rotated));
 		// lookups of the code, the new access, refresh and ID tokens, and the rotated-out refresh token (for reuse)
-		assertThat(redis.scanAllKeys()).filteredOn((key) -> key.startsWith("oauth2:token:")).hasSize(5);
+		assertThat(lookupCount()).isEqualTo(5);
 	}
 
 	@Test
@@ -276,17 +347,13 @@ class RedisOAuth2AuthorizationServiceTests {
 				calls.put(name, done);
 			}
 		});
-		// what Redis runs for a rotation is the store's server-side cost: find 3 (GET lookup, EXISTS record, GET
-		// authorization), save 13 (GET, DEL the old access token's lookup, SET rotated-out lookup, SET x2 new lookups,
-		// DEL the old record, ZREM, SET record, ZADD, ZREMRANGEBYSCORE, ZRANGE, PEXPIREAT, SET)
-		assertThat(calls).containsExactlyInAnyOrderEntriesOf(Map.of("evalsha", 2L, "get", 3L, "exists", 1L, "set", 5L,
-				"del", 2L, "zrem", 1L, "zadd", 1L, "zremrangebyscore", 1L, "zrange", 1L, "pexpireat", 1L));
+		// what Redis runs for a rotation is the store's server-side cost
+		assertThat(calls).containsExactlyInAnyOrderEntriesOf(rotationCommands());
 	}
 
 	@Test
 	void roundTripsWhenRotatedOutTokenPresentedThenTwoWithAndWithoutGracePeriod() {
-		RedisOAuth2AuthorizationService graceful = new RedisOAuth2AuthorizationService(
-				new StringRedisTemplate(connectionFactory));
+		RedisOAuth2AuthorizationService graceful = newService();
 		graceful.setRotationGracePeriod(Duration.ofMinutes(1));
 		OAuth2Authorization warmUp = TestAuthorizations.authorizationCodeGrant("warm");
 		service.save(warmUp);
@@ -313,9 +380,8 @@ class RedisOAuth2AuthorizationServiceTests {
 
 	@Test
 	void findByTokenWhenKeyNamesAreNotAsciiThenFoundInOneRoundTrip() {
-		RedisOAuth2AuthorizationService unicode = new RedisOAuth2AuthorizationService(
-				new StringRedisTemplate(connectionFactory));
-		unicode.setKeys(new RedisKeys("ñämespace-用户", "réfresh", false));
+		RedisOAuth2AuthorizationService unicode = newService();
+		unicode.setKeys(keys("ñämespace-用户", "réfresh"));
 		OAuth2Authorization authorization = OAuth2Authorization
 			.from(TestAuthorizations.authorizationCodeGrant("ünïcødé 用户"))
 			.id("ïd-" + UUID.randomUUID() + "-用户")
@@ -335,11 +401,16 @@ class RedisOAuth2AuthorizationServiceTests {
 		service.save(authorization);
 		OAuth2Authorization found = service.findByToken(valueOf(authorization, TokenKind.REFRESH_TOKEN), null);
 		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
-		long before = redis.commandStats().getOrDefault("set", 0L);
+		Map<String, Long> before = redis.commandStats();
 		service.save(rotated);
+		Map<String, Long> after = redis.commandStats();
 		// the authorization, new access and refresh lookups, the new record, the rotated-out marker; code and ID
-		// token lookups stay
-		assertThat(redis.commandStats().getOrDefault("set", 0L) - before).isEqualTo(5);
+		// token lookups stay (lookups as hash fields are written with HSETEX)
+		long writes = 0;
+		for (String command : List.of("set", "hsetex")) {
+			writes += after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+		}
+		assertThat(writes).isEqualTo(5);
 	}
 
 	@Test
@@ -489,8 +560,7 @@ class RedisOAuth2AuthorizationServiceTests {
 
 	@Test
 	void saveWhenHmacDigesterThenDigestsDifferFromSha256() {
-		RedisOAuth2AuthorizationService keyed = new RedisOAuth2AuthorizationService(
-				new StringRedisTemplate(connectionFactory));
+		RedisOAuth2AuthorizationService keyed = newService();
 		keyed.setDigester(TokenDigester.hmacSha256("0123456789abcdef0123456789abcdef".getBytes()));
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		keyed.save(authorization);
@@ -502,8 +572,7 @@ class RedisOAuth2AuthorizationServiceTests {
 
 	@Test
 	void saveWhenReplicasAwaitedButNoneAnswerThenFailsClosed() {
-		RedisOAuth2AuthorizationService waiting = new RedisOAuth2AuthorizationService(
-				new StringRedisTemplate(connectionFactory));
+		RedisOAuth2AuthorizationService waiting = newService();
 		waiting.setReplicasToAwait(1, Duration.ofMillis(100));
 		assertThatExceptionOfType(AuthorizationStoreUnavailableException.class)
 			.isThrownBy(() -> waiting.save(TestAuthorizations.authorizationCodeGrant("alice")))
@@ -526,8 +595,7 @@ class RedisOAuth2AuthorizationServiceTests {
 	@Test
 	void findWhenDocumentsWrittenPlainAndCompressedThenEachStoreReadsBoth() {
 		// a rolling change of sas-redis.compress-documents: old and new instances share one Redis
-		RedisOAuth2AuthorizationService plain = new RedisOAuth2AuthorizationService(
-				new StringRedisTemplate(connectionFactory));
+		RedisOAuth2AuthorizationService plain = newService();
 		plain.setDocumentEncoding(DocumentEncoding.plain());
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		String hashKey = "oauth2:authorization:" + authorization.getId();
@@ -650,18 +718,18 @@ class RedisOAuth2AuthorizationServiceTests {
 		// the code's, the access token's and the ID token's lookups; the refresh token's is rt
 		assertThat(stored.get("ix").split(" ")).hasSize(3)
 			.doesNotContain(refreshDigest)
-			.allSatisfy((digest) -> assertThat(redis.exists("oauth2:token:" + digest)).isTrue());
+			.allSatisfy((digest) -> assertThat(lookupExists(digest)).isTrue());
 		// lookups name the authorization and the record without the prefixes every such key has
 		String id = authorization.getId();
-		assertThat(redis.get("oauth2:token:" + refreshDigest)).isEqualTo("r" + id.length() + ":" + id + "alice:" + jti);
+		assertThat(lookup(refreshDigest)).isEqualTo(refreshTokenLookup(id, "alice", jti));
 		String accessDigest = TokenDigester.sha256().digest(valueOf(authorization, TokenKind.ACCESS_TOKEN));
-		assertThat(redis.get("oauth2:token:" + accessDigest)).isEqualTo("a" + id.length() + ":" + id);
+		assertThat(lookup(accessDigest)).isEqualTo("a" + id.length() + ":" + id);
 		assertThat(Long.parseLong(stored.get("re")))
 			.isEqualTo(authorization.getRefreshToken().getToken().getExpiresAt().toEpochMilli());
 		assertThat(redis.document(authorizationKey)).startsWith("{\"id\":\"" + authorization.getId());
 		assertThat(redis.type("oauth2:user_refresh_tokens:alice")).isEqualTo("zset");
 		assertThat(redis.scanAllKeys()).allMatch((key) -> key.startsWith("oauth2:authorization:")
-				|| key.startsWith("oauth2:token:") || key.startsWith("oauth2:user_refresh_tokens:")
+				|| isLookupKey(key) || key.startsWith("oauth2:user_refresh_tokens:")
 				|| key.startsWith("refresh_token:alice:"));
 	}
 

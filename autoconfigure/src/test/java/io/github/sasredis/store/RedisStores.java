@@ -14,8 +14,11 @@ final class RedisStores {
 	}
 
 	static LettuceConnectionFactory connectionFactory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(SharedRedis.host(), SharedRedis.port()));
+		return connectionFactory(SharedRedis.host(), SharedRedis.port());
+	}
+
+	static LettuceConnectionFactory connectionFactory(String host, int port) {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(host, port));
 		factory.afterPropertiesSet();
 		factory.start();
 		return factory;

@@ -12,6 +12,7 @@ import io.github.sasredis.store.mapping.TokenKind;
 import io.github.sasredis.test.RedisTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,22 +28,25 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Refresh-token reuse detection (RFC 9700): a rotated-out refresh token presented again revokes the whole grant,
  * except the immediate predecessor within the rotation grace period.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RefreshTokenReuseTests {
 
-	private static final RedisTestClient redis = RedisTestClient.shared();
+	RedisTestClient redis;
 
-	private static LettuceConnectionFactory connectionFactory;
+	private LettuceConnectionFactory connectionFactory;
 
-	private static RedisOAuth2AuthorizationService service;
+	RedisOAuth2AuthorizationService service;
 
 	private static final List<RefreshTokenRevokedEvent> events = new CopyOnWriteArrayList<>();
 
 	private static final AtomicReference<Instant> now = new AtomicReference<>(Instant.now());
 
 	@BeforeAll
-	static void connect() {
-		connectionFactory = RedisStores.connectionFactory();
+	void connect() {
+		redis = redisClient();
+		connectionFactory = RedisStores.connectionFactory(redis.host(), redis.port());
 		service = new RedisOAuth2AuthorizationService(new StringRedisTemplate(connectionFactory));
+		service.setKeys(keys());
 		service.setEventPublisher((event) -> events.add((RefreshTokenRevokedEvent) event));
 		service.setClock(new Clock() {
 			@Override
@@ -62,8 +66,28 @@ class RefreshTokenReuseTests {
 		});
 	}
 
+	/** The Redis these tests run on. */
+	RedisTestClient redisClient() {
+		return RedisTestClient.shared();
+	}
+
+	/** The lookup of the secret with this digest, or {@code null}. */
+	String lookup(String digest) {
+		return redis.get("oauth2:token:" + digest);
+	}
+
+	/** The TTL (ms) of the lookup of the secret with this digest. */
+	long lookupTtl(String digest) {
+		return redis.pttl("oauth2:token:" + digest);
+	}
+
+	/** The key names (and layout of lookups) under test. */
+	RedisKeys keys() {
+		return new RedisKeys();
+	}
+
 	@AfterAll
-	static void disconnect() {
+	void disconnect() {
 		connectionFactory.destroy();
 	}
 
@@ -75,7 +99,7 @@ class RefreshTokenReuseTests {
 		service.setRotationGracePeriod(Duration.ZERO);
 	}
 
-	private static OAuth2Authorization rotate(String refreshToken) {
+	private OAuth2Authorization rotate(String refreshToken) {
 		OAuth2Authorization found = service.findByToken(refreshToken, OAuth2TokenType.REFRESH_TOKEN);
 		assertThat(found).as("refresh token usable before rotation").isNotNull();
 		OAuth2Authorization rotated = TestAuthorizations.rotate(found);
@@ -157,11 +181,11 @@ class RefreshTokenReuseTests {
 		OAuth2Authorization issued = TestAuthorizations.authorizationCodeGrant("alice");
 		service.save(issued);
 		rotate(valueOf(issued, TokenKind.REFRESH_TOKEN));
-		String lookupKey = "oauth2:token:" + TokenDigester.sha256().digest(valueOf(issued, TokenKind.REFRESH_TOKEN));
-		assertThat(redis.get(lookupKey)).startsWith("x");
+		String digest = TokenDigester.sha256().digest(valueOf(issued, TokenKind.REFRESH_TOKEN));
+		assertThat(lookup(digest)).startsWith("x");
 		long expected = issued.getRefreshToken().getToken().getExpiresAt().toEpochMilli() + 60_000
 				- System.currentTimeMillis();
-		assertThat(redis.pttl(lookupKey)).isBetween(expected - 5_000, expected + 5_000);
+		assertThat(lookupTtl(digest)).isBetween(expected - 5_000, expected + 5_000);
 	}
 
 	@Test

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Prints the path of a Redis 8 server for the tests of hash-field lookups (HSETEX needs Redis 8.0; Debian 12, what
+# this project's machines run, ships Redis 7.0). In order: $SAS_REDIS_TEST_REDIS8 when set; a redis-server 8 or
+# later on the PATH; the one this script built before; else it builds Redis 8.0.2 from Debian's source package,
+# fetched from the Debian mirror the machine's own apt sources name and checked against its SHA-256, and keeps the
+# binary in ${SAS_REDIS_CACHE:-~/.cache/sas-redis} (about 90 s on 2 cores; needs gcc and make).
+# Progress goes to stderr; the path is the only line on stdout.
+set -euo pipefail
+VERSION=8.0.2
+SHA256=caf3c0069f06fc84c5153bd2a348b204c578de80490c73857bee01d9b5d7401f
+cache="${SAS_REDIS_CACHE:-$HOME/.cache/sas-redis}"
+target="$cache/redis-$VERSION/redis-server"
+
+major() {
+	"$1" --version 2>/dev/null | sed -n 's/.* v=\([0-9]*\)\..*/\1/p'
+}
+
+if [ -n "${SAS_REDIS_TEST_REDIS8:-}" ]; then
+	m="$(major "$SAS_REDIS_TEST_REDIS8")"
+	if [ -z "$m" ] || [ "$m" -lt 8 ]; then
+		echo "SAS_REDIS_TEST_REDIS8=$SAS_REDIS_TEST_REDIS8 is not a redis-server 8 or later" >&2
+		exit 1
+	fi
+	echo "$SAS_REDIS_TEST_REDIS8"
+	exit 0
+fi
+if on_path="$(command -v redis-server)" && m="$(major "$on_path")" && [ -n "$m" ] && [ "$m" -ge 8 ]; then
+	echo "$on_path"
+	exit 0
+fi
+if [ -x "$target" ]; then
+	echo "$target"
+	exit 0
+fi
+
+mirror=""
+for f in /etc/apt/sources.list.d/*.sources; do
+	[ -f "$f" ] || continue
+	mirror="$(awk '/^URIs:/ { print $2 }' "$f" | grep -v -- '-security' | head -n 1 || true)"
+	[ -n "$mirror" ] && break
+done
+if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+	mirror="$(awk '$1 == "deb" && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list)"
+fi
+if [ -z "$mirror" ]; then
+	echo "No Redis 8 found and no Debian mirror in the apt sources to build one from: set SAS_REDIS_TEST_REDIS8" \
+		"to a redis-server 8 binary" >&2
+	exit 1
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/sas-redis-redis8-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+echo "Building Redis $VERSION from Debian's source package (once, into $cache)" >&2
+curl -fsS --retry 3 -o "$work/redis.tar.gz" "${mirror%/}/pool/main/r/redis/redis_${VERSION}.orig.tar.gz"
+echo "$SHA256  $work/redis.tar.gz" | sha256sum -c --quiet -
+tar -C "$work" -xzf "$work/redis.tar.gz"
+if ! make -C "$work/redis-$VERSION" -j"$(nproc)" BUILD_TLS=no >"$work/build.log" 2>&1; then
+	tail -n 30 "$work/build.log" >&2
+	exit 1
+fi
+mkdir -p "$(dirname "$target")"
+cp "$work/redis-$VERSION/src/redis-server" "$target.tmp"
+mv "$target.tmp" "$target"
+echo "$target"
