@@ -4,7 +4,9 @@
 #   benchmarks/results/summary.json   counts, end to end, profile, machine
 #   benchmarks/results/chart.svg      the chart, drawn from the two files above
 #   benchmarks/README.md              the part between the GENERATED RESULTS markers
-# Needs redis-server on the PATH (else the embedded-redis binary is used) and, for the JDBC rows, PostgreSQL on
+# Runs every Redis on the Redis 8 that .ci/redis8.sh provides (building it once from Debian's source package), so
+# that our store keeps lookups as hash fields; without one, on the redis-server on the PATH (else the embedded-redis
+# binary) with lookups as keys. -Dbench.redis=<binary> in JAVA_OPTS picks another. For the JDBC rows it needs PostgreSQL on
 # 127.0.0.1:5432 with trust authentication (user postgres, database test); without it those rows say so.
 # Settings go in JAVA_OPTS, for example JAVA_OPTS="-Dbench.pg.url=jdbc:postgresql://127.0.0.1:5432/postgres";
 # MVN_ARGS="-o" builds offline.
@@ -31,6 +33,13 @@ if [ -d demo-server/target/classes ]; then
   cp -r demo-server/target/classes/. "$RUN_DIR/demo-classes/"
 fi
 CP="$CP:$RUN_DIR/demo-classes"
+if [[ "${JAVA_OPTS:-}" != *-Dbench.redis=* ]]; then
+  if redis8="$(bash .ci/redis8.sh)"; then
+    JAVA_OPTS="${JAVA_OPTS:-} -Dbench.redis=$redis8"
+  else
+    echo "No Redis 8 (see above): the redis-server on the PATH is used, with lookups as keys" >&2
+  fi
+fi
 # shellcheck disable=SC2086
 java -Xms1g -Xmx6g -XX:FlightRecorderOptions=stackdepth=256 -Dbench.dir=benchmarks -Dbench.work="$RUN_DIR" ${JAVA_OPTS:-} -cp "$CP" \
   io.github.sasredis.benchmarks.Harness "$@"

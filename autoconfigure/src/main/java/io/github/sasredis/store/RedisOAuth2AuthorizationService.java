@@ -247,7 +247,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		if (found == null) {
 			return null;
 		}
-		StoredAuthorization stored = readDocument(found.document(), kind, token,
+		StoredAuthorization stored = readDocument(found, kind, token,
 				Map.of(VERSION_ATTRIBUTE, found.version()));
 		if (kind != null && !stored.digests().get(kind).equals(digest)) {
 			// a lookup key left behind by a crash: the authorization no longer holds that secret
@@ -338,18 +338,22 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 * The stored form of an authorization: its document, compressed unless {@link #setDocumentEncoding} says
 	 * otherwise.
 	 */
-	byte[] writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti) {
-		return this.documentEncoding.encode(this.documentMapper.write(authorization, digests, jti,
-				Set.of(VERSION_ATTRIBUTE)));
+	byte[] writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti,
+			List<String> headerDigests) {
+		String json = this.documentMapper.write(authorization, digests, jti, Set.of(VERSION_ATTRIBUTE));
+		if (this.keys.hasHashFieldLookups()) {
+			json = DigestReferences.refer(json, headerDigests);
+		}
+		return this.documentEncoding.encode(json);
 	}
 
 	/**
 	 * Reads a stored document, compressed or not.
 	 */
-	StoredAuthorization readDocument(byte[] stored, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
-			Map<String, Object> extraAttributes) {
-		return this.documentMapper.read(this.documentEncoding.decode(stored), presentedKind, presentedValue,
-				extraAttributes);
+	StoredAuthorization readDocument(StoredAuthorizationReply found, @Nullable TokenKind presentedKind,
+			@Nullable String presentedValue, Map<String, Object> extraAttributes) {
+		String json = DigestReferences.resolve(this.documentEncoding.decode(found.document()), found.headerDigests());
+		return this.documentMapper.read(json, presentedKind, presentedValue, extraAttributes);
 	}
 
 	Duration getGrace() {

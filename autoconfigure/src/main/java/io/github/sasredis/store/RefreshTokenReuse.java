@@ -49,11 +49,11 @@ final class RefreshTokenReuse {
 		}
 		if (isGraceful(digest, found) && Boolean.TRUE.equals(this.store.getRedis().hasKey(found.recordKey()))) {
 			return this.store
-				.readDocument(found.document(), TokenKind.REFRESH_TOKEN, token,
+				.readDocument(found, TokenKind.REFRESH_TOKEN, token,
 						Map.of(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE, found.version()))
 				.authorization();
 		}
-		StoredAuthorization stored = this.store.readDocument(found.document(), null, null, Map.of());
+		StoredAuthorization stored = this.store.readDocument(found, null, null, Map.of());
 		OAuth2Authorization authorization = stored.authorization();
 		String userId = authorization.getPrincipalName();
 		RedisOAuth2AuthorizationService.Removed removed = this.store

@@ -90,7 +90,17 @@ final class SaveCall {
 		this.authorizationTtl = (authorizationTtl != 0) ? authorizationTtl : ttlWithoutExpiry;
 		this.record = record;
 		this.rotatedOutValue = new Lookup(Lookup.ROTATED_OUT, this.authorizationKey, "").encode(keys);
-		byte[] document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti);
+		// the digests as the authorization's header will hold them: the refresh token's, then the others in order
+		List<String> headerDigests = new ArrayList<>(this.lookupArgs.size() / 3 + 1);
+		if (!refreshDigest.isEmpty()) {
+			headerDigests.add(refreshDigest);
+		}
+		for (int i = 0; i < this.lookupArgs.size(); i += 3) {
+			if (!this.lookupArgs.get(i).equals(refreshDigest)) {
+				headerDigests.add(this.lookupArgs.get(i));
+			}
+		}
+		byte[] document = store.writeDocument(authorization, digests, jti.isEmpty() ? null : jti, headerDigests);
 		Object expectedVersion = authorization.getAttribute(RedisOAuth2AuthorizationService.VERSION_ATTRIBUTE);
 		boolean clustered = keys.isClustered();
 

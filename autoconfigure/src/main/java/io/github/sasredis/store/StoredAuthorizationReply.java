@@ -1,6 +1,7 @@
 package io.github.sasredis.store;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -18,9 +19,11 @@ import org.jspecify.annotations.Nullable;
  * @param predecessorDigest the digest of the rotated-out refresh token, or {@code null}
  * @param rotatedAt the rotation time (epoch ms), or {@code null}
  * @param recordKey the refresh-token record key, or empty
+ * @param headerDigests the digests the authorization's header holds: its refresh token's (when it has one), then
+ * those of its other lookups, in order ({@link DigestReferences})
  */
 record StoredAuthorizationReply(byte[] document, String version, @Nullable String predecessorDigest,
-		@Nullable String rotatedAt, String recordKey) {
+		@Nullable String rotatedAt, String recordKey, List<String> headerDigests) {
 
 	/**
 	 * Reads a reply from its {@code from}th element on.
@@ -36,7 +39,48 @@ record StoredAuthorizationReply(byte[] document, String version, @Nullable Strin
 		}
 		byte[] document = Arrays.copyOfRange(value, offset.intValue() - 1, value.length);
 		return new StoredAuthorizationReply(document, text(reply.get(from + 2)), nullableText(reply.get(from + 3)),
-				nullableText(reply.get(from + 4)), text(reply.get(from + 5)));
+				nullableText(reply.get(from + 4)), text(reply.get(from + 5)), headerDigests(value));
+	}
+
+	/**
+	 * The refresh token's digest (third line of the header) and the other lookups' (seventh, space-separated).
+	 */
+	private static List<String> headerDigests(byte[] value) {
+		String refresh = null;
+		String others = null;
+		int start = 0;
+		for (int line = 1; line <= 7; line++) {
+			int end = indexOf(value, (byte) '\n', start);
+			if (end < 0) {
+				return List.of();
+			}
+			if (line == 3) {
+				refresh = new String(value, start, end - start, StandardCharsets.US_ASCII);
+			}
+			else if (line == 7) {
+				others = new String(value, start, end - start, StandardCharsets.US_ASCII);
+			}
+			start = end + 1;
+		}
+		List<String> digests = new ArrayList<>(4);
+		if (!refresh.isEmpty()) {
+			digests.add(refresh);
+		}
+		for (String digest : others.split(" ")) {
+			if (!digest.isEmpty()) {
+				digests.add(digest);
+			}
+		}
+		return digests;
+	}
+
+	private static int indexOf(byte[] value, byte wanted, int from) {
+		for (int i = from; i < value.length; i++) {
+			if (value[i] == wanted) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	private static String text(@Nullable Object element) {

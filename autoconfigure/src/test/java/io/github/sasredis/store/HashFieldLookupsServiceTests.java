@@ -91,6 +91,13 @@ class HashFieldLookupsServiceTests extends RedisOAuth2AuthorizationServiceTests 
 	}
 
 	@Override
+	void assertDocumentHoldsDigest(String dump, String digest) {
+		// the document refers to the digests the authorization's header holds by their position
+		assertThat(dump).doesNotContain("\"digest\":\"" + digest + "\"").contains("\"digest\":\"#");
+		assertThat(dump).contains(digest);
+	}
+
+	@Override
 	String refreshTokenLookup(String id, String user, String jti) {
 		// the record is named by the authorization, not by the lookup
 		return "r" + id.length() + ":" + id;

@@ -69,6 +69,48 @@ public final class Counts {
 	}
 
 	/**
+	 * Whether the server has {@code HSETEX} (Redis 8.0+), which hash-field lookups need.
+	 * @param redis the server
+	 * @return {@code true} when it has
+	 */
+	public static boolean hasHsetex(RedisServerProcess redis) {
+		try (RedisTestClient client = new RedisTestClient(redis.host(), redis.port())) {
+			return ((List<?>) client.command("COMMAND", "INFO", "HSETEX")).get(0) != null;
+		}
+	}
+
+	/**
+	 * Fills the (fresh) Redis with the pre-filled grants through our store with the given layout of lookups, measuring
+	 * memory and keys only.
+	 * @param redis an empty redis-server
+	 * @param hashFieldLookups whether lookups are hash fields
+	 * @param log progress output
+	 * @return memory and keys per grant
+	 */
+	public static Map<String, Object> memory(RedisServerProcess redis, boolean hashFieldLookups, Consumer<String> log) {
+		Map<String, Object> result = new LinkedHashMap<>();
+		try (Stores.Store store = Stores.redis(redis.port(), null, hashFieldLookups);
+				RedisTestClient client = new RedisTestClient(redis.host(), redis.port())) {
+			store.service().save(Workload.newGrant("warm-up", new SplittableRandom(1)));
+			store.registry().revokeAll("warm-up", RevocationCause.OPS);
+			long memoryBefore = usedMemory(client);
+			long keysBefore = (Long) client.command("DBSIZE");
+			Prefill.save(store.service(), Workload::seeded, 0, Workload.GRANTS, FILL_THREADS);
+			long memoryAfter = usedMemory(client);
+			long keys = (Long) client.command("DBSIZE") - keysBefore;
+			log.accept(String.format("Redis, lookups as %s: %,d grants, %,d keys, %,d bytes",
+					hashFieldLookups ? "hash fields" : "keys", Workload.GRANTS, keys, memoryAfter - memoryBefore));
+			result.put("lookups", hashFieldLookups ? "hash-fields" : "keys");
+			result.put("grants", Workload.GRANTS);
+			result.put("usedMemoryDelta", memoryAfter - memoryBefore);
+			result.put("memoryPerGrant", round((double) (memoryAfter - memoryBefore) / Workload.GRANTS));
+			result.put("keys", keys);
+			result.put("keysPerGrant", round((double) keys / Workload.GRANTS));
+		}
+		return result;
+	}
+
+	/**
 	 * Fills a small store (1% of the grants, same grants per user) and measures the memory of each kind of key per
 	 * grant.
 	 * @param redis an empty redis-server

@@ -98,7 +98,7 @@ public final class EndToEnd {
 		result.put("maxWarmupSeconds", this.maxWarmup.toSeconds());
 		result.put("settledCompilingShare", SETTLED_COMPILING_SHARE);
 		result.put("measuredSeconds", this.round.toSeconds() * this.rounds);
-		RedisServerProcess empty = RedisServerProcess.start();
+		RedisServerProcess empty = Stores.startRedis();
 		List<Server> started = new ArrayList<>();
 		try {
 			// SMALL grants of the demo client, in an empty Redis and in the in-memory store
@@ -281,6 +281,7 @@ public final class EndToEnd {
 			}
 			this.context = application.run("--server.port=0", "--spring.data.redis.url=" + redis.uri(),
 					"--sas-redis.enabled=" + ours, "--demo.embedded-redis.enabled=false",
+					"--sas-redis.lookup-layout=" + (Stores.hashFieldLookups() ? "hash-fields" : "keys"),
 					"--logging.level.root=WARN", "--spring.main.banner-mode=off",
 					"--spring.application.name=bench-demo-" + name);
 			this.service = this.context.getBean(OAuth2AuthorizationService.class);

@@ -41,7 +41,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * {@code bench.grants}/{@code bench.users} (100,000/10,000), {@code bench.pg.url} (PostgreSQL JDBC URL),
  * {@code bench.warmup}/{@code bench.measurement} (JMH iteration seconds, 2/2), {@code bench.iterations} (2),
  * {@code bench.skip} (comma separated: {@code jmh}, {@code cpu}, {@code profile}, {@code instructions}, {@code e2e},
- * {@code postgres}).
+ * {@code postgres}), {@code bench.redis} (the redis-server binary, default: from the PATH), {@code bench.lookups}
+ * ({@code hash-fields} or {@code keys}; default: hash fields when the server has {@code HSETEX}, Redis 8.0+).
  */
 public final class Harness {
 
@@ -93,11 +94,27 @@ public final class Harness {
 			jfr.start();
 			jfr.stop();
 		}
-		RedisServerProcess redis = RedisServerProcess.start();
+		RedisServerProcess redis = Stores.startRedis();
 		log("redis-server " + redis.uri() + " (" + redis.binary() + ")");
+		if (System.getProperty(Stores.LOOKUPS_PROPERTY, "").isBlank()) {
+			// lookups as hash fields where the server can expire fields (Redis 8.0+), else as keys
+			System.setProperty(Stores.LOOKUPS_PROPERTY, Counts.hasHsetex(redis) ? "hash-fields" : "keys");
+		}
+		summary.put("lookups", System.getProperty(Stores.LOOKUPS_PROPERTY));
+		log("our store's lookups: " + summary.get("lookups"));
 		summary.put("redis", Counts.redis(redis, this::log));
+		if (Stores.hashFieldLookups()) {
+			// the same grants with lookups as keys, on a server of the same binary: what the layout saves
+			RedisServerProcess keysRedis = Stores.startRedis();
+			try {
+				summary.put("redisLookupKeys", Counts.memory(keysRedis, false, this::log));
+			}
+			finally {
+				keysRedis.stop();
+			}
+		}
 		// the small store for the memory breakdown and the keyspace comparison
-		RedisServerProcess smallRedis = RedisServerProcess.start();
+		RedisServerProcess smallRedis = Stores.startRedis();
 		try (Stores.Store small = Stores.redis(smallRedis.port(), null);
 				Stores.Store full = Stores.redis(redis.port(), null)) {
 			summary.put("redisSmall", Counts.smallRedis(smallRedis, small, this::log));

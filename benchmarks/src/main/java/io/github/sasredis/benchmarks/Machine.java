@@ -28,7 +28,7 @@ final class Machine {
 				+ " (" + System.getProperty("java.vendor") + ")");
 		machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
 				+ System.getProperty("os.arch"));
-		machine.put("redisServer", command(RedisServerProcess.executable().toString(), "--version"));
+		machine.put("redisServer", command(Stores.redisBinary().toString(), "--version"));
 		return machine;
 	}
 

@@ -54,7 +54,7 @@ final class RedisInstructions {
 	 * @return instructions per rotation, per findByToken and per save (the rotation's), and the binary
 	 */
 	static Map<String, Object> count(Path work, Consumer<String> log) throws Exception {
-		Path redis = RedisServerProcess.executable();
+		Path redis = Stores.redisBinary();
 		long rotateShort = run(redis, work, false, SHORT);
 		long rotateLong = run(redis, work, false, LONG);
 		long findShort = run(redis, work, true, SHORT);

@@ -195,6 +195,10 @@ public final class Report {
 		md.append('\n');
 
 		md.append("### Counts (stable on a noisy machine)\n\n");
+		md.append("Our store keeps token lookups as ")
+			.append("hash-fields".equals(this.summary.path("lookups").asString())
+					? "hash fields (`sas-redis.lookup-layout=hash-fields`)" : "keys (`sas-redis.lookup-layout=keys`)")
+			.append(" in every row of ours.\n\n");
 		JsonNode redis = this.summary.path("redis");
 		md.append("| Operation (ours) | Round trips | Commands per call | Redis server time per call |\n");
 		md.append("| --- | ---: | --- | ---: |\n");
@@ -230,6 +234,13 @@ public final class Report {
 		md.append(String.format(Locale.ROOT, "| Redis keys per grant (`DBSIZE` / %,d) | %s (%,d keys) |\n",
 				redis.path("grants").asInt(), number(redis.path("keysPerGrant").asDouble()),
 				redis.path("keys").asLong()));
+		JsonNode keysLayout = this.summary.path("redisLookupKeys");
+		if (keysLayout.has("memoryPerGrant")) {
+			md.append(String.format(Locale.ROOT,
+					"| The same grants with lookups as keys (`sas-redis.lookup-layout=keys`), same redis-server: memory, keys per grant | %,.0f bytes (%.2f KiB), %s |\n",
+					keysLayout.path("memoryPerGrant").asDouble(), keysLayout.path("memoryPerGrant").asDouble() / 1024,
+					number(keysLayout.path("keysPerGrant").asDouble())));
+		}
 		md.append(String.format(Locale.ROOT, "| Redis fill, 8 threads, one `save` each | %,.0f grants/s |\n",
 				redis.path("grants").asDouble() / redis.path("fillSeconds").asDouble()));
 		if (postgres()) {

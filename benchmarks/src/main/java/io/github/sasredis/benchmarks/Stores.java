@@ -1,5 +1,6 @@
 package io.github.sasredis.benchmarks;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,6 +8,8 @@ import java.util.List;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.github.sasredis.store.RedisKeys;
+import io.github.sasredis.test.RedisServerProcess;
 import io.github.sasredis.store.RedisOAuth2AuthorizationService;
 import io.github.sasredis.store.RedisRefreshTokenRegistry;
 import io.github.sasredis.store.mapping.OAuth2AuthorizationDocumentMapper;
@@ -118,6 +121,48 @@ public final class Stores {
 	 * @return the store
 	 */
 	public static Store redis(int port, RoundTripCounter counter) {
+		return redis(port, counter, hashFieldLookups());
+	}
+
+	/** System property: the redis-server binary of every Redis the harness starts (default: from the PATH). */
+	public static final String REDIS_BINARY_PROPERTY = "bench.redis";
+
+	/** System property: where our store keeps lookups, {@code hash-fields} or {@code keys}. */
+	public static final String LOOKUPS_PROPERTY = "bench.lookups";
+
+	/**
+	 * The redis-server binary the harness runs.
+	 * @return {@code bench.redis}, else the one on the PATH
+	 */
+	public static Path redisBinary() {
+		String binary = System.getProperty(REDIS_BINARY_PROPERTY, "");
+		return binary.isBlank() ? RedisServerProcess.executable() : Path.of(binary);
+	}
+
+	/**
+	 * Starts a redis-server of {@link #redisBinary()} on a free port.
+	 * @return the server
+	 */
+	public static RedisServerProcess startRedis() {
+		return RedisServerProcess.start(redisBinary());
+	}
+
+	/**
+	 * Whether our store keeps lookups as hash fields ({@code bench.lookups}).
+	 * @return {@code true} for {@code hash-fields}
+	 */
+	public static boolean hashFieldLookups() {
+		return "hash-fields".equals(System.getProperty(LOOKUPS_PROPERTY, "keys"));
+	}
+
+	/**
+	 * Our store on a redis-server of 127.0.0.1, with lookups as hash fields or as keys.
+	 * @param port the port
+	 * @param counter counts the commands sent, or {@code null}
+	 * @param hashFieldLookups whether lookups are hash fields
+	 * @return the store
+	 */
+	public static Store redis(int port, RoundTripCounter counter, boolean hashFieldLookups) {
 		LettuceConnectionFactory factory;
 		if (counter != null) {
 			factory = RoundTripCounter.connectionFactory("127.0.0.1", port, counter);
@@ -129,6 +174,8 @@ public final class Stores {
 		StringRedisTemplate template = new StringRedisTemplate(factory);
 		template.setExposeConnection(true);
 		RedisOAuth2AuthorizationService service = new RedisOAuth2AuthorizationService(template);
+		service.setKeys(new RedisKeys(RedisKeys.DEFAULT_NAMESPACE, RedisKeys.DEFAULT_REFRESH_TOKEN_PREFIX, false,
+				hashFieldLookups));
 		service.setRegisteredClientRepository(CLIENTS);
 		return new Store(REDIS, service, new RedisRefreshTokenRegistry(service), factory::destroy, null);
 	}
