@@ -13,6 +13,10 @@ import org.jspecify.annotations.Nullable;
  * in UTF-8 bytes (as Redis and {@code find_by_token.lua} see the value), so key names may contain any character.
  * With a UUID for an authorization id, the lookup of an access token is then 41 bytes, which Redis keeps in one
  * allocation with its object header.
+ * <p>
+ * With hash-field lookups the same value is the field's, and a refresh token's carries no record key
+ * ({@code find_by_token.lua} takes it from the authorization), so that every value stays within the 64 bytes of a
+ * small hash's compact encoding.
  *
  * @param kind the kind code
  * @param authorizationKey the authorization key

@@ -44,7 +44,10 @@ import org.springframework.util.Assert;
  * <li>{@code oauth2:token:<digest>}: one per token, code or state, holding its kind, the authorization's key and,
  * for a refresh token, its record key, both without their prefix ({@link Lookup}). TTL: that token's expiry +
  * grace. After a rotation the old refresh token's lookup stays, marked rotated-out, until the old token would
- * have expired, to detect its reuse.</li>
+ * have expired, to detect its reuse. With hash-field lookups ({@link RedisKeys}, Redis 8.0+) the lookup is instead
+ * the field {@code <digest>} of the hash {@code oauth2:tokens:<first two characters of the digest>}, with the same
+ * TTL of its own, and without the record key (taken from the authorization); the document then refers to the
+ * digests its header holds by position instead of repeating them ({@link DigestReferences}).</li>
  * <li>{@code refresh_token:<user id>:<jti>}: the refresh-token record, JSON ({@link RefreshTokenRecordMapper}).
  * TTL: the token's lifetime + grace. It is the authority for its token: when it is gone, the refresh token is
  * refused.</li>
