@@ -23,11 +23,37 @@ final class DigestReferences {
 	 * @return the document with references
 	 */
 	static String refer(String json, List<String> headerDigests) {
-		String referred = json;
-		for (int i = 0; i < headerDigests.size(); i++) {
-			referred = referred.replace(DIGEST + headerDigests.get(i) + "\"", DIGEST + "#" + i + "\"");
+		int at = json.indexOf(DIGEST);
+		if (at < 0 || headerDigests.isEmpty()) {
+			return json;
 		}
-		return referred;
+		// one pass: the document holds a handful of digests, the header at most a few more
+		StringBuilder referred = new StringBuilder(json.length());
+		int from = 0;
+		while (at >= 0) {
+			int start = at + DIGEST.length();
+			int end = json.indexOf('"', start);
+			if (end < 0) {
+				break;
+			}
+			int position = positionOf(json, start, end, headerDigests);
+			if (position >= 0) {
+				referred.append(json, from, start).append('#').append(position);
+				from = end;
+			}
+			at = json.indexOf(DIGEST, end);
+		}
+		return referred.append(json, from, json.length()).toString();
+	}
+
+	private static int positionOf(String json, int start, int end, List<String> headerDigests) {
+		for (int i = 0; i < headerDigests.size(); i++) {
+			String digest = headerDigests.get(i);
+			if (digest.length() == end - start && json.regionMatches(start, digest, 0, digest.length())) {
+				return i;
+			}
+		}
+		return -1;
 	}
 
 	/**

@@ -35,8 +35,8 @@ final class CpuAccount {
 
 	static final String WORKER_PREFIX = "cpu-account-rotate-";
 
-	/** {@code USER_HZ}, the unit of {@code /proc} CPU times: 100 on Linux for x86 and ARM. */
-	private static final long CLOCK_TICKS_PER_SECOND = 100;
+	/** {@code USER_HZ}, the unit of {@code /proc} CPU times ({@code getconf CLK_TCK}; 100 on Linux for x86 and ARM). */
+	private static final long CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
 
 	private CpuAccount() {
 	}
@@ -99,7 +99,7 @@ final class CpuAccount {
 
 	/** CPU times (ns) at one moment. */
 	private record Snapshot(long nanos, long rotations, long workers, long lettuce, long process, long redis,
-			long machineBusy, long machineTotal) {
+			long machineBusy, long machineTotal, long machineStolen) {
 
 		static Snapshot take(long redisPid, long rotations) throws IOException {
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -124,7 +124,7 @@ final class CpuAccount {
 				.getProcessCpuTime();
 			long[] machine = machine();
 			return new Snapshot(System.nanoTime(), rotations, workers, lettuce, process, processCpu(redisPid),
-					machine[0], machine[1]);
+					machine[0], machine[1], machine[2]);
 		}
 
 		Map<String, Object> minus(Snapshot before, int threads) {
@@ -137,6 +137,7 @@ final class CpuAccount {
 			long busy = this.machineBusy - before.machineBusy;
 			long total = this.machineTotal - before.machineTotal;
 			long idle = total - busy;
+			long stolen = this.machineStolen - before.machineStolen;
 			Map<String, Object> perRotation = new LinkedHashMap<>();
 			perRotation.put("rotating threads (our store's client side: JSON, zlib, digests, Lettuce's calls)",
 					micros(workers, done));
@@ -145,6 +146,8 @@ final class CpuAccount {
 			perRotation.put("redis-server (Lua scripts, commands, its socket calls)", micros(redis, done));
 			perRotation.put("rest of the machine", micros(busy - process - redis, done));
 			perRotation.put("idle", micros(idle, done));
+			// time the hypervisor gave to other guests while this one wanted to run: neither busy nor idle here
+			perRotation.put("stolen by the hypervisor (steal)", micros(stolen, done));
 			Map<String, Object> result = new LinkedHashMap<>();
 			result.put("threads", threads);
 			result.put("seconds", Counts.round(seconds));
@@ -168,18 +171,39 @@ final class CpuAccount {
 			return ticks * (1_000_000_000L / CLOCK_TICKS_PER_SECOND);
 		}
 
-		/** Busy and total CPU time of the machine (all cores), in ns. */
+		/**
+		 * Busy and total CPU time of the machine (all cores; user to softirq) and the time stolen from it, in ns.
+		 */
 		private static long[] machine() throws IOException {
 			String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
 			long total = 0;
-			for (int i = 1; i < Math.min(fields.length, 9); i++) {
+			for (int i = 1; i < Math.min(fields.length, 8); i++) {
 				total += Long.parseLong(fields[i]);
 			}
 			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+			long steal = (fields.length > 8) ? Long.parseLong(fields[8]) : 0;
 			long tick = 1_000_000_000L / CLOCK_TICKS_PER_SECOND;
-			return new long[] { (total - idle) * tick, total * tick };
+			return new long[] { (total - idle) * tick, total * tick, steal * tick };
 		}
 
+	}
+
+	private static long clockTicksPerSecond() {
+		try {
+			Process process = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+			String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+				.trim();
+			if (process.waitFor() == 0 && out.matches("[1-9][0-9]*")) {
+				return Long.parseLong(out);
+			}
+		}
+		catch (IOException ex) {
+			// no getconf: Linux's value on x86 and ARM
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return 100;
 	}
 
 }

@@ -82,6 +82,10 @@ final class RedisInstructions {
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(dir.resolve("valgrind.log").toFile())
 			.start();
+		// a harness stopped mid-count (Ctrl-C) leaves no redis-server under valgrind behind
+		Thread stopper = new Thread(process::destroyForcibly, "callgrind-redis-stopper");
+		Runtime.getRuntime().addShutdownHook(stopper);
+		boolean counted = false;
 		try {
 			LettuceConnectionFactory factory = awaitStarted(port, process);
 			try (Stores.Store store = Stores.redis(port, null)) {
@@ -105,14 +109,25 @@ final class RedisInstructions {
 			}
 			for (String line : Files.readAllLines(out)) {
 				if (line.startsWith("summary:") || line.startsWith("totals:")) {
-					return Long.parseLong(line.substring(line.indexOf(':') + 1).trim().split("\\s+")[0]);
+					long instructions = Long.parseLong(line.substring(line.indexOf(':') + 1).trim().split("\\s+")[0]);
+					counted = true;
+					return instructions;
 				}
 			}
 			throw new IllegalStateException("no instruction count in " + out);
 		}
 		finally {
 			process.destroyForcibly();
+			Runtime.getRuntime().removeShutdownHook(stopper);
 			Files.deleteIfExists(out);
+			if (counted) {
+				// the server's directory and valgrind's log are kept only when the count failed
+				try (var paths = Files.walk(dir)) {
+					for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+						Files.deleteIfExists(path);
+					}
+				}
+			}
 		}
 	}
 
@@ -128,9 +143,10 @@ final class RedisInstructions {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (true) {
 			LettuceConnectionFactory factory = Stores.connectionFactory(port);
+			Long serverPid;
 			try {
-				new StringRedisTemplate(factory).hasKey("callgrind:ping");
-				return factory;
+				serverPid = new StringRedisTemplate(factory).execute((org.springframework.data.redis.core.RedisCallback<Long>) (
+						connection) -> Long.valueOf(connection.serverCommands().info("server").getProperty("process_id")));
 			}
 			catch (RuntimeException ex) {
 				factory.destroy();
@@ -138,7 +154,15 @@ final class RedisInstructions {
 					throw new IllegalStateException("redis-server under valgrind did not start", ex);
 				}
 				Thread.sleep(250);
+				continue;
 			}
+			// the port was free when picked: make sure the server that answers is ours before it is ever shut down
+			if (serverPid == null || serverPid != process.pid()) {
+				factory.destroy();
+				throw new IllegalStateException("another redis-server (pid " + serverPid + ") took port " + port
+						+ " before the one under valgrind");
+			}
+			return factory;
 		}
 	}
 

@@ -296,7 +296,8 @@ public final class Report {
 					e2e.path("threads").asInt(), e2e.path("warmupSeconds").asInt(),
 					100 * e2e.path("settledCompilingShare").asDouble(), e2e.path("maxWarmupSeconds").asInt(),
 					number(warm.path("seconds").asDouble()), warm.path("passes").asInt(),
-					warm.path("settled").asBoolean(true) ? "" : " (**not settled** within the limit)",
+					warm.path("settled").isString() ? " (**JIT not observed**: this JVM reports no compile time)"
+							: warm.path("settled").asBoolean(true) ? "" : " (**not settled** within the limit)",
 					e2e.path("measuredSeconds").asInt()));
 			md.append("| Stored grants | ours (Redis) | in-memory | ours ÷ in-memory | errors (ours / in-memory) | JIT compiling while measured, ms (ours / in-memory) |\n");
 			md.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
