@@ -146,6 +146,56 @@ class HashFieldLookupsServiceTests extends RedisOAuth2AuthorizationServiceTests 
 	}
 
 	@Test
+	void saveWhenOidcGrantsThenUnder2KiBPerGrantAndLessThanWithLookupsAsKeys() {
+		// bytes a grant adds once the 4,096 hashes exist (the first grants create them): used_memory is what the
+		// allocator handed out, a count, not a time
+		long hashFields = bytesPerGrant(this.service);
+		this.redis.flushAll();
+		long keys = bytesPerGrant(keysLayoutService());
+		System.out.println("Bytes per OIDC grant on Redis 8: hash-field lookups " + hashFields + ", lookups as keys "
+				+ keys);
+		assertThat(hashFields).isLessThanOrEqualTo(2048).isLessThan(keys - 300);
+	}
+
+	private RedisOAuth2AuthorizationService keysLayoutService() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(this.redis.host(), this.redis.port()));
+		factory.afterPropertiesSet();
+		factory.start();
+		this.closeAfterwards.add(factory);
+		return new RedisOAuth2AuthorizationService(new StringRedisTemplate(factory));
+	}
+
+	private final List<LettuceConnectionFactory> closeAfterwards = new java.util.ArrayList<>();
+
+	@org.junit.jupiter.api.AfterAll
+	void closeFactories() {
+		this.closeAfterwards.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	private long bytesPerGrant(RedisOAuth2AuthorizationService store) {
+		for (int i = 0; i < 2_000; i++) {
+			store.save(TestAuthorizations.authorizationCodeGrant("user-" + (i % 400)));
+		}
+		long before = usedMemory();
+		int grants = 5_000;
+		for (int i = 0; i < grants; i++) {
+			store.save(TestAuthorizations.authorizationCodeGrant("user-" + (i % 400)));
+		}
+		return (usedMemory() - before) / grants;
+	}
+
+	private long usedMemory() {
+		String info = (String) this.redis.command("INFO", "memory");
+		for (String line : info.split("\r?\n")) {
+			if (line.startsWith("used_memory:")) {
+				return Long.parseLong(line.substring("used_memory:".length()).trim());
+			}
+		}
+		throw new IllegalStateException("no used_memory in INFO memory");
+	}
+
+	@Test
 	void findByTokenWhenLookupsWereWrittenAsKeysThenFoundUntilTheyExpire() {
 		// an instance switched from the keys layout finds the tokens issued before the switch
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
