@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,7 +48,8 @@ import org.springframework.util.Assert;
  * have expired, to detect its reuse. With hash-field lookups ({@link RedisKeys}, Redis 8.0+) the lookup is instead
  * the field {@code <digest>} of the hash {@code oauth2:tokens:<first two characters of the digest>}, with the same
  * TTL of its own, and without the record key (taken from the authorization); the document then refers to the
- * digests its header holds by position instead of repeating them ({@link DigestReferences}).</li>
+ * digests its header holds by position instead of repeating them
+ * ({@link OAuth2AuthorizationDocumentMapper#read(String, TokenKind, String, Map, List)}).</li>
  * <li>{@code refresh_token:<user id>:<jti>}: the refresh-token record, JSON ({@link RefreshTokenRecordMapper}).
  * TTL: the token's lifetime + grace. It is the authority for its token: when it is gone, the refresh token is
  * refused.</li>
@@ -343,11 +345,18 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 */
 	byte[] writeDocument(OAuth2Authorization authorization, Map<TokenKind, String> digests, @Nullable String jti,
 			List<String> headerDigests) {
-		String json = this.documentMapper.write(authorization, digests, jti, Set.of(VERSION_ATTRIBUTE));
+		Map<TokenKind, String> written = digests;
 		if (this.keys.hasHashFieldLookups()) {
-			json = DigestReferences.refer(json, headerDigests);
+			// the header holds the digests: the document's tokens name theirs by position (random base64url
+			// compresses poorly, about 160 bytes of a grant), which only a reader of this version follows
+			written = new EnumMap<>(TokenKind.class);
+			for (Map.Entry<TokenKind, String> entry : digests.entrySet()) {
+				int position = headerDigests.indexOf(entry.getValue());
+				written.put(entry.getKey(), (position >= 0) ? "#" + position : entry.getValue());
+			}
 		}
-		return this.documentEncoding.encode(json);
+		return this.documentEncoding.encode(this.documentMapper.write(authorization, written, jti,
+				Set.of(VERSION_ATTRIBUTE)));
 	}
 
 	/**
@@ -355,8 +364,8 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 	 */
 	StoredAuthorization readDocument(StoredAuthorizationReply found, @Nullable TokenKind presentedKind,
 			@Nullable String presentedValue, Map<String, Object> extraAttributes) {
-		String json = DigestReferences.resolve(this.documentEncoding.decode(found.document()), found.headerDigests());
-		return this.documentMapper.read(json, presentedKind, presentedValue, extraAttributes);
+		return this.documentMapper.read(this.documentEncoding.decode(found.document()), presentedKind, presentedValue,
+				extraAttributes, found.headerDigests());
 	}
 
 	Duration getGrace() {

@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param rotatedAt the rotation time (epoch ms), or {@code null}
  * @param recordKey the refresh-token record key, or empty
  * @param headerDigests the digests the authorization's header holds: its refresh token's (when it has one), then
- * those of its other lookups, in order ({@link DigestReferences})
+ * those of its other lookups, in order, which a document's tokens may name by position
  */
 record StoredAuthorizationReply(byte[] document, String version, @Nullable String predecessorDigest,
 		@Nullable String rotatedAt, String recordKey, List<String> headerDigests) {

@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 
@@ -397,6 +398,27 @@ class RedisOAuth2AuthorizationServiceTests {
 			assertThat(found).as("findByToken(%s)", kind).isNotNull();
 			assertThat(found.getId()).isEqualTo(authorization.getId());
 			assertThat(counter.countDuring(() -> unicode.findByToken(valueOf(authorization, kind), null))).isEqualTo(1);
+		}
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "#0", "#7", "#", "plain" })
+	void saveWhenAuthorizeRequestHasAParameterNamedDigestThenItRoundTripsAsData(String parameter) {
+		// a client may add any parameter to /oauth2/authorize; SAS keeps it in the authorization request
+		OAuth2Authorization grant = TestAuthorizations.authorizationCodeGrant("alice");
+		OAuth2AuthorizationRequest request = grant.getAttribute(OAuth2AuthorizationRequest.class.getName());
+		Map<String, Object> parameters = new java.util.HashMap<>(request.getAdditionalParameters());
+		parameters.put("digest", parameter);
+		OAuth2Authorization authorization = OAuth2Authorization.from(grant)
+			.attribute(OAuth2AuthorizationRequest.class.getName(),
+					OAuth2AuthorizationRequest.from(request).additionalParameters(parameters).build())
+			.build();
+		service.save(authorization);
+		for (TokenKind kind : List.of(TokenKind.AUTHORIZATION_CODE, TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN)) {
+			OAuth2Authorization found = service.findByToken(valueOf(authorization, kind), null);
+			assertThat(found).as(kind.name()).isNotNull();
+			assertThat(found.<OAuth2AuthorizationRequest>getAttribute(OAuth2AuthorizationRequest.class.getName())
+				.getAdditionalParameters()).containsEntry("digest", parameter);
 		}
 	}
 

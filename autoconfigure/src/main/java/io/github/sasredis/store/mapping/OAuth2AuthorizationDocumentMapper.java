@@ -229,9 +229,27 @@ public class OAuth2AuthorizationDocumentMapper {
 	 * @param extraAttributes attributes to add to the authorization
 	 * @return the authorization with placeholder values but the presented one, its digests and jti
 	 */
-	@SuppressWarnings("unchecked")
 	public StoredAuthorization read(String json, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
 			Map<String, Object> extraAttributes) {
+		return read(json, presentedKind, presentedValue, extraAttributes, List.of());
+	}
+
+	/**
+	 * Reads a document written by {@link #write}, whose tokens may name their digest by reference: a token's
+	 * {@code "digest"} of {@code "#<n>"} stands for the {@code n}th (from 0) of the given digests, which the caller
+	 * keeps elsewhere (the store, in the authorization's header). Only the {@code digest} of a token is read so;
+	 * nothing in attributes or metadata is ever taken for a reference.
+	 * @param json the JSON document
+	 * @param presentedKind the kind of secret the caller presented, or {@code null}
+	 * @param presentedValue the value the caller presented, put back in place of its placeholder
+	 * @param extraAttributes attributes to add to the authorization
+	 * @param referencedDigests the digests references name, in order
+	 * @return the authorization with placeholder values but the presented one, its digests and jti
+	 * @throws IllegalStateException when a reference names none of the given digests
+	 */
+	@SuppressWarnings("unchecked")
+	public StoredAuthorization read(String json, @Nullable TokenKind presentedKind, @Nullable String presentedValue,
+			Map<String, Object> extraAttributes, List<String> referencedDigests) {
 		String id = null;
 		String registeredClientId = null;
 		String principalName = null;
@@ -278,9 +296,10 @@ public class OAuth2AuthorizationDocumentMapper {
 			TokenKind kind = entry.getKey();
 			StoredToken stored = entry.getValue();
 			Assert.state(stored.digest != null, () -> "the " + kind + " in the document has no digest");
-			digests.put(kind, stored.digest);
+			String digest = dereference(stored.digest, referencedDigests, kind);
+			digests.put(kind, digest);
 			String value = (kind == presentedKind && presentedValue != null) ? presentedValue
-					: DigestPlaceholders.of(stored.digest);
+					: DigestPlaceholders.of(digest);
 			if (kind == TokenKind.STATE) {
 				builder.attribute(OAuth2ParameterNames.STATE, value);
 				continue;
@@ -332,6 +351,27 @@ public class OAuth2AuthorizationDocumentMapper {
 		}
 		this.lastRead.set(read);
 		return read.values();
+	}
+
+	/**
+	 * A digest is base64url and never starts with '#': a token's digest that does is a reference ({@link #read(String,
+	 * TokenKind, String, Map, List)}).
+	 */
+	private static String dereference(String digest, List<String> referencedDigests, TokenKind kind) {
+		if (digest.isEmpty() || digest.charAt(0) != '#') {
+			return digest;
+		}
+		int position = -1;
+		if (digest.length() >= 2 && digest.length() <= 4) {
+			position = 0;
+			for (int i = 1; i < digest.length() && position >= 0; i++) {
+				char c = digest.charAt(i);
+				position = (c >= '0' && c <= '9') ? position * 10 + (c - '0') : -1;
+			}
+		}
+		Assert.state(position >= 0 && position < referencedDigests.size(),
+				() -> "the " + kind + " in the document refers to a digest its authorization does not hold");
+		return referencedDigests.get(position);
 	}
 
 	private void readTokens(JsonParser parser, JsonToken start, Map<TokenKind, StoredToken> tokens) {

@@ -104,6 +104,33 @@ class OAuth2AuthorizationDocumentMapperTests {
 	}
 
 	@Test
+	void readWhenTokensNameDigestsByPositionThenOnlyTokenDigestsAreResolved() {
+		// the store's hash-field layout: the header holds the digests, the tokens name theirs by position; a value
+		// that looks like a reference anywhere else (a client's authorize parameter named digest) is data
+		List<String> header = List.of("dg-r", "dg-s", "dg-c", "dg-a", "dg-i");
+		Map<TokenKind, String> byPosition = new EnumMap<>(TokenKind.class);
+		digests().forEach((kind, digest) -> byPosition.put(kind, "#" + header.indexOf(digest)));
+		String document = this.mapper.write(grant(), byPosition, "jti1", Set.of())
+			.replace("\"nonce\":\"n\"", "\"nonce\":\"n\",\"digest\":\"#0\"");
+		assertThat(document).contains("\"a\":{\"digest\":\"#3\"").doesNotContain("dg-");
+		StoredAuthorization read = this.mapper.read(document, TokenKind.ACCESS_TOKEN, "at", Map.of(), header);
+		assertThat(read.digests()).isEqualTo(digests());
+		assertThat(read.authorization().getRefreshToken().getToken().getTokenValue())
+			.isEqualTo(DigestPlaceholders.of("dg-r"));
+		assertThat(read.authorization().getAccessToken().getToken().getTokenValue()).isEqualTo("at");
+		assertThat(read.authorization()
+			.<OAuth2AuthorizationRequest>getAttribute(OAuth2AuthorizationRequest.class.getName())
+			.getAdditionalParameters()).containsEntry("digest", "#0");
+		for (String reference : List.of("#5", "#x", "#", "#12345", "#-1")) {
+			assertThatIllegalStateException().as(reference)
+				.isThrownBy(() -> this.mapper.read(document.replace("\"#3\"", "\"" + reference + "\""),
+						TokenKind.ACCESS_TOKEN, "at", Map.of(), header))
+				.withMessageContaining("refers to a digest its authorization does not hold")
+				.withMessageNotContaining("at\"");
+		}
+	}
+
+	@Test
 	void readWhenFieldsInAnotherOrderAndUnknownFieldsThenSameAuthorization() {
 		String reordered = DOCUMENT.replace("{\"id\":\"id1\",\"client\":\"rc\",",
 				"{\"later\":{\"a\":[1,{\"b\":null}]},\"client\":\"rc\",")
