@@ -26,8 +26,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -105,20 +105,33 @@ public final class SasRedisAutoConfiguration {
 	 * every token request. A server that cannot be asked now (not up yet) is asked by the first write instead.
 	 */
 	static void requireHashFieldExpiry(StringRedisTemplate redis) {
-		Object reply;
+		Boolean supported;
 		try {
-			reply = redis.execute((RedisCallback<Object>) (connection) -> connection.execute("COMMAND",
-					"INFO".getBytes(StandardCharsets.US_ASCII), "HSETEX".getBytes(StandardCharsets.US_ASCII)));
+			supported = hasHashFieldExpiry(redis);
 		}
 		catch (DataAccessException ex) {
 			logger.warn("Could not check that Redis supports sas-redis.lookup-layout=hash-fields (HSETEX, Redis 8.0+): "
 					+ ex.getClass().getSimpleName());
 			return;
 		}
-		if (!(reply instanceof List<?> list) || list.isEmpty() || list.get(0) == null) {
+		if (!Boolean.TRUE.equals(supported)) {
 			throw new IllegalStateException("sas-redis.lookup-layout=hash-fields needs Redis 8.0 or later (HSETEX), "
 					+ "which this Redis does not have; use sas-redis.lookup-layout=keys");
 		}
+	}
+
+	/** Asks the server from Lua, whose reply is a plain integer whatever the client makes of COMMAND's replies. */
+	private static final RedisScript<Long> HAS_HSETEX = RedisScript
+		.of("return redis.call('COMMAND', 'INFO', 'HSETEX')[1] and 1 or 0", Long.class);
+
+	/**
+	 * Whether the server has {@code HSETEX}.
+	 * @param redis the Redis operations
+	 * @return whether it has
+	 * @throws DataAccessException when the server cannot be asked
+	 */
+	static boolean hasHashFieldExpiry(StringRedisTemplate redis) {
+		return Long.valueOf(1).equals(redis.execute(HAS_HSETEX, List.of()));
 	}
 
 	static boolean isClustered(SasRedisProperties.KeyLayout layout, RedisConnectionFactory connectionFactory) {

@@ -22,6 +22,9 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfigurat
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.server.authorization.InMemoryOAuth2AuthorizationService;
@@ -229,6 +232,36 @@ class SasRedisAutoConfigurationTests {
 						.noneMatch((key) -> key.startsWith("oauth2:token:"));
 					assertThat(service.findByToken(refresh, null)).isNotNull();
 				});
+		}
+	}
+
+	@Test
+	void hasHashFieldExpiryWhenRedis8ThenTrueAndWhenRedis7ThenFalse() {
+		// asked from Lua: Lettuce cannot read COMMAND INFO's nested reply on Redis 8 through connection.execute
+		try (RedisTestClient redis8 = Redis8.client()) {
+			LettuceConnectionFactory factory = new LettuceConnectionFactory(
+					new RedisStandaloneConfiguration(redis8.host(), redis8.port()));
+			factory.afterPropertiesSet();
+			factory.start();
+			try {
+				assertThat(SasRedisAutoConfiguration.hasHashFieldExpiry(new StringRedisTemplate(factory))).isTrue();
+			}
+			finally {
+				factory.destroy();
+			}
+		}
+		// the shared Redis is the redis-server on the PATH: 7.0 on Debian 12, which has no HSETEX
+		boolean sharedHasHsetex = ((java.util.List<?>) this.redis.command("COMMAND", "INFO", "HSETEX")).get(0) != null;
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(SharedRedis.host(), SharedRedis.port()));
+		factory.afterPropertiesSet();
+		factory.start();
+		try {
+			assertThat(SasRedisAutoConfiguration.hasHashFieldExpiry(new StringRedisTemplate(factory)))
+				.isEqualTo(sharedHasHsetex);
+		}
+		finally {
+			factory.destroy();
 		}
 	}
 
