@@ -41,7 +41,8 @@ public class SasRedisProperties {
 	/**
 	 * Where the lookup of each token (digest to authorization) is kept: 'keys', one key per token, or 'hash-fields',
 	 * fields with a TTL of their own in 4,096 shared hashes (needs Redis 8.0 or later, standalone or Sentinel; fewer
-	 * keys and less memory per grant). Tokens issued before a switch from 'keys' are still found until they expire.
+	 * keys and less memory per grant). Either setting also reads lookups the other wrote, so tokens issued before a
+	 * switch keep working until they expire.
 	 */
 	private LookupLayout lookupLayout = LookupLayout.KEYS;
 

@@ -2,9 +2,9 @@
 -- the lookup value names, which Redis Cluster would refuse (the cluster layout does a GET, then find.lua).
 -- KEYS[1] the key that holds the lookup (the lookup key, or the hash of lookups-hash-fields.lua); ARGV[1] the prefix
 -- of lookups, ARGV[2] of authorization keys (<namespace>:authorization:), ARGV[3] of record keys (<refresh prefix>:),
--- ARGV[4] the secret's digest, ARGV[5] the prefix of lookup keys to read when the lookup is not found where ARGV[1]
--- says ('' for none: lookups written as keys before the store was switched to hash fields keep working until they
--- expire). The lookup value is <kind><UTF-8 length of n>:<n><r>, where the authorization key is ARGV[2] .. n and,
+-- ARGV[4] the secret's digest, ARGV[5] the prefix of lookups in the other layout, read when the lookup is not found
+-- in this one ('' for none): lookups written before the store was switched from one layout to the other keep
+-- working until they expire. The lookup value is <kind><UTF-8 length of n>:<n><r>, where the authorization key is ARGV[2] .. n and,
 -- when r is not empty, the record key ARGV[3] .. r (see Lookup). A refresh token's lookup without r is checked
 -- against the record its authorization names.
 -- Returns nil without a lookup; {lookup} when the lookup is malformed, when its refresh-token record is gone (the
@@ -14,7 +14,7 @@
 local digest = ARGV[4]
 local lookup = lookupGet(ARGV[1], digest)
 if not lookup and ARGV[5] ~= '' then
-  lookup = redis.call('GET', ARGV[5] .. digest)
+  lookup = lookupGetOther(ARGV[5], digest)
 end
 if not lookup then
   return nil

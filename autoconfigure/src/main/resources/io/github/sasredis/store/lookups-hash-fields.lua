@@ -13,3 +13,11 @@ end
 local function lookupDelete(prefix, digest)
   return redis.call('HDEL', prefix .. string.sub(digest, 1, 2), digest)
 end
+
+-- The lookup as the other layout (lookups-keys.lua) keeps it, for a store switched from it; anything but a string
+-- (no such key, or a key of another type) reads as none.
+local function lookupGetOther(prefix, digest)
+  local value = redis.pcall('GET', prefix .. digest)
+  if type(value) == 'string' then return value end
+  return false
+end

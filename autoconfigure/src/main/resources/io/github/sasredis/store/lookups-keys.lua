@@ -12,3 +12,11 @@ end
 local function lookupDelete(prefix, digest)
   return redis.call('DEL', prefix .. digest)
 end
+
+-- The lookup as the other layout (lookups-hash-fields.lua) keeps it, for a store switched back from it; anything but
+-- a string (no such field, or a key of another type) reads as none.
+local function lookupGetOther(prefix, digest)
+  local value = redis.pcall('HGET', prefix .. string.sub(digest, 1, 2), digest)
+  if type(value) == 'string' then return value end
+  return false
+end

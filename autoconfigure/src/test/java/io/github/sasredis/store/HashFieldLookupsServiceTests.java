@@ -196,6 +196,25 @@ class HashFieldLookupsServiceTests extends RedisOAuth2AuthorizationServiceTests 
 	}
 
 	@Test
+	void findByTokenWhenStoreSwitchedBackToKeysThenLookupsWrittenAsFieldsStillFound() {
+		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
+		this.service.save(authorization);
+		RedisOAuth2AuthorizationService keys = keysLayoutService();
+		for (TokenKind kind : List.of(TokenKind.ACCESS_TOKEN, TokenKind.REFRESH_TOKEN, TokenKind.ID_TOKEN)) {
+			assertThat(keys.findByToken(valueOf(authorization, kind), null)).as(kind.name()).isNotNull();
+		}
+		String refresh = valueOf(authorization, TokenKind.REFRESH_TOKEN);
+		OAuth2Authorization rotated = TestAuthorizations.rotate(keys.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN));
+		keys.save(rotated);
+		assertThat(keys.findByToken(valueOf(rotated, TokenKind.REFRESH_TOKEN), OAuth2TokenType.REFRESH_TOKEN))
+			.isNotNull();
+		// the old refresh token, presented again after the rotation: reuse, which revokes the grant
+		assertThat(keys.findByToken(refresh, OAuth2TokenType.REFRESH_TOKEN)).isNull();
+		assertThat(keys.findById(authorization.getId())).isNull();
+		assertThat(this.service.findByToken(valueOf(rotated, TokenKind.ACCESS_TOKEN), null)).isNull();
+	}
+
+	@Test
 	void findByTokenWhenLookupsWereWrittenAsKeysThenFoundUntilTheyExpire() {
 		// an instance switched from the keys layout finds the tokens issued before the switch
 		LettuceConnectionFactory factory = new LettuceConnectionFactory(
