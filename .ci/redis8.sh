@@ -14,7 +14,7 @@ target="$cache/redis-$VERSION/redis-server"
 
 # the major version of a Redis server binary (Valkey's redis-server, which has no HSETEX, does not count)
 major() {
-	"$1" --version 2>/dev/null | sed -n 's/^Redis server v=\([0-9]*\)\..*/\1/p'
+	{ "$1" --version 2>/dev/null || true; } | sed -n 's/^Redis server v=\([0-9]*\)\..*/\1/p'
 }
 
 if [ -n "${SAS_REDIS_TEST_REDIS8:-}" ]; then
@@ -42,10 +42,11 @@ candidates() {
 	for f in /etc/apt/sources.list.d/*.sources; do
 		[ -f "$f" ] || continue
 		awk -v suite="$debian_suite" '
-			function flush() { if (uris != "" && ok) print uris; uris = ""; ok = 0 }
+			function flush() { if (uris != "" && ok && !off) print uris; uris = ""; ok = 0; off = 0 }
 			/^[ \t]*$/ { flush(); next }
-			/^URIs:/ { uris = $2 }
-			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i ~ suite) ok = 1 }
+			tolower($1) == "uris:" { for (i = 2; i <= NF; i++) uris = uris (uris == "" ? "" : "\n") $i }
+			tolower($1) == "suites:" { for (i = 2; i <= NF; i++) if ($i ~ suite) ok = 1 }
+			tolower($1) == "enabled:" { off = (tolower($2) == "no") }
 			END { flush() }' "$f"
 	done
 	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
@@ -78,8 +79,8 @@ trap 'rm -rf "$work"' EXIT
 echo "Building Redis $VERSION from Debian's source package (once, into $cache)" >&2
 # every archive the sources name, those whose path ends in /debian first; the first that serves the file wins
 fetched=""
-for mirror in $(printf '%s\n' "${mirrors[@]}" | grep -E '/debian$' || true) "${mirrors[@]}"; do
-	if curl -fsS --retry 2 -o "$work/redis.tar.gz" "$mirror/pool/main/r/redis/redis_${VERSION}.orig.tar.gz" \
+for mirror in $({ printf '%s\n' "${mirrors[@]}" | grep -E '/debian$'; printf '%s\n' "${mirrors[@]}"; } | awk '!seen[$0]++'); do
+	if curl -fsS --retry 2 --connect-timeout 15 --max-time 180 -o "$work/redis.tar.gz" "$mirror/pool/main/r/redis/redis_${VERSION}.orig.tar.gz" \
 		&& echo "$SHA256  $work/redis.tar.gz" | sha256sum -c --quiet - >/dev/null 2>&1; then
 		fetched="$mirror"
 		break

@@ -254,8 +254,9 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 		}
 		StoredAuthorization stored = readDocument(found, kind, token,
 				Map.of(VERSION_ATTRIBUTE, found.version()));
-		if (kind != null && !stored.digests().get(kind).equals(digest)) {
-			// a lookup key left behind by a crash: the authorization no longer holds that secret
+		if (kind != null && !digest.equals(stored.digests().get(kind))) {
+			// a lookup left behind (by a crash, or in the other layout after a switch): the authorization no longer
+			// holds that secret, or none of that kind
 			return null;
 		}
 		return stored.authorization();

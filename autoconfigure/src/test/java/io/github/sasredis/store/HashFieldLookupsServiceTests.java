@@ -196,6 +196,29 @@ class HashFieldLookupsServiceTests extends RedisOAuth2AuthorizationServiceTests 
 	}
 
 	@Test
+	void findByTokenWhenConsentReplayedAfterSwitchThenUnknownNotAnError() {
+		// state's lookup written as a key, the consent saved with hash-field lookups (state gone): the key stays
+		// behind until its TTL, and finding it again must read as an unknown state, not fail
+		RedisOAuth2AuthorizationService keys = keysLayoutService();
+		OAuth2Authorization awaiting = TestAuthorizations.awaitingConsent("alice");
+		keys.save(awaiting);
+		String state = valueOf(awaiting, TokenKind.STATE);
+		OAuth2Authorization found = this.service.findByToken(state, new OAuth2TokenType("state"));
+		assertThat(found).isNotNull();
+		Instant now = Instant.now();
+		this.service.save(OAuth2Authorization.from(found)
+			.attributes((attributes) -> attributes.remove("state"))
+			.token(new org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode(
+					TestAuthorizations.randomValue(), now, now.plusSeconds(300)))
+			.build());
+		assertThat(this.redis.exists("oauth2:token:" + TokenDigester.sha256().digest(state))).isTrue();
+		for (RedisOAuth2AuthorizationService store : List.of(this.service, keys)) {
+			assertThat(store.findByToken(state, new OAuth2TokenType("state"))).isNull();
+			assertThat(store.findByToken(state, null)).isNull();
+		}
+	}
+
+	@Test
 	void findByTokenWhenStoreSwitchedBackToKeysThenLookupsWrittenAsFieldsStillFound() {
 		OAuth2Authorization authorization = TestAuthorizations.authorizationCodeGrant("alice");
 		this.service.save(authorization);
