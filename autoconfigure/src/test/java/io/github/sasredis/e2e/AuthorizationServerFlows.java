@@ -24,9 +24,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The flows of the end-to-end tests, run by {@link AuthorizationServerEndToEndTests} (lookups as keys) and
- * {@link HashFieldLookupsEndToEndTests} (as hash fields, Redis 8). A real Spring Authorization Server on the starter, over real HTTP and a real Redis: authorization code with
- * PKCE through the login page, refresh with rotation, RFC 7009 revocation, with the Redis keys checked after each
- * step; reuse detection with its event, log line and counter.
+ * {@link HashFieldLookupsEndToEndTests} (as hash fields, Redis 8). A real Spring Authorization Server on the
+ * starter, over real HTTP and a real Redis: authorization code with PKCE through the login page, refresh with
+ * rotation, RFC 7009 revocation, with the Redis keys checked after each step; reuse detection with its event, log
+ * line and counter.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @TestPropertySource(locations = AuthorizationServerEndToEndTests.SERVER_PROPERTIES)
