@@ -105,7 +105,7 @@ public final class SasRedisAutoConfiguration {
 	 * every token request. A server that cannot be asked now (not up yet) is asked by the first write instead.
 	 */
 	static void requireHashFieldExpiry(StringRedisTemplate redis) {
-		Boolean supported;
+		boolean supported;
 		try {
 			supported = hasHashFieldExpiry(redis);
 		}
@@ -114,7 +114,7 @@ public final class SasRedisAutoConfiguration {
 					+ ex.getClass().getSimpleName());
 			return;
 		}
-		if (!Boolean.TRUE.equals(supported)) {
+		if (!supported) {
 			throw new IllegalStateException("sas-redis.lookup-layout=hash-fields needs Redis 8.0 or later (HSETEX), "
 					+ "which this Redis does not have; use sas-redis.lookup-layout=keys");
 		}

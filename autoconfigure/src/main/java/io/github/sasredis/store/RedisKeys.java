@@ -142,6 +142,15 @@ public final class RedisKeys {
 	}
 
 	/**
+	 * Returns the prefix of lookups in the other layout, which {@code find_by_token.lua} reads when a lookup is not
+	 * found in this one (lookups written before a switch).
+	 * @return {@link #tokenPrefix()} with hash-field lookups, else {@link #lookupHashPrefix()}
+	 */
+	String otherLookupPrefix() {
+		return this.hashFieldLookups ? tokenPrefix() : lookupHashPrefix();
+	}
+
+	/**
 	 * Whether lookups are fields of shared hashes rather than keys.
 	 * @return {@code true} with hash-field lookups
 	 */

@@ -205,7 +205,7 @@ public class RedisOAuth2AuthorizationService implements OAuth2AuthorizationServi
 			found = this.redis.execute(StoreScripts.of(this.keys).findByToken, StoreScripts.ARGS,
 					StoreScripts.RAW_RESULT, List.of(lookupKey), this.keys.lookupPrefix(),
 					this.keys.authorizationPrefix(), this.keys.refreshTokenRecordPrefix(), digest,
-					this.keys.hasHashFieldLookups() ? this.keys.tokenPrefix() : this.keys.lookupHashPrefix());
+					this.keys.otherLookupPrefix());
 			lookup = (found != null && !found.isEmpty())
 					? Lookup.decode(StoredAuthorizationReply.nullableText(found.get(0)), this.keys) : null;
 		}
