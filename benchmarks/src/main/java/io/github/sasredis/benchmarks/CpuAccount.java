@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 
@@ -97,14 +98,60 @@ final class CpuAccount {
 		}
 	}
 
-	/** CPU times (ns) at one moment. */
-	private record Snapshot(long nanos, long rotations, long workers, long lettuce, long process, long redis,
-			long machineBusy, long machineTotal, long machineStolen) {
+	/** The rotate's groups of threads: the rotating threads, then Lettuce's event loop. */
+	private static final List<Predicate<String>> ROTATE_GROUPS = List.of((name) -> name.startsWith(WORKER_PREFIX),
+			(name) -> name.startsWith("lettuce-"));
+
+	/** CPU times (ns) of a rotate at one moment. */
+	private record Snapshot(long rotations, Usage usage) {
 
 		static Snapshot take(long redisPid, long rotations) throws IOException {
+			return new Snapshot(rotations, Usage.take(redisPid, ROTATE_GROUPS));
+		}
+
+		Map<String, Object> minus(Snapshot before, int threads) {
+			long done = this.rotations - before.rotations;
+			Usage used = this.usage.minus(before.usage);
+			double seconds = used.nanos() / 1e9;
+			Map<String, Object> perRotation = new LinkedHashMap<>();
+			perRotation.put("rotating threads (our store's client side: JSON, zlib, digests, Lettuce's calls)",
+					micros(used.groups()[0], done));
+			perRotation.put("Lettuce's event loop (socket reads and writes, replies)", micros(used.groups()[1], done));
+			perRotation.put("rest of the JVM (GC, JIT compilers, other threads)", micros(used.restOfProcess(), done));
+			used.putMachine(perRotation, done, "redis-server (Lua scripts, commands, its socket calls)");
+			Map<String, Object> result = new LinkedHashMap<>();
+			result.put("threads", threads);
+			result.put("seconds", Counts.round(seconds));
+			result.put("rotationsPerSecond", Counts.round(done / seconds));
+			result.put("cpuMicrosPerRotation", perRotation);
+			result.put("busyMicrosPerRotation", micros(used.machineBusy(), done));
+			result.put("cores", Runtime.getRuntime().availableProcessors());
+			return result;
+		}
+
+	}
+
+	static double micros(long nanos, long operations) {
+		return Counts.round(nanos / 1e3 / Math.max(1, operations));
+	}
+
+	/**
+	 * CPU times (ns) at one moment, or used between two: of groups of this JVM's threads (by name; a thread counts in
+	 * the first group that takes it), of the whole JVM, of a redis-server and of the machine.
+	 * @param nanos {@link System#nanoTime()}, or the time between two moments
+	 * @param groups CPU time of each group's threads
+	 * @param process CPU time of the JVM
+	 * @param redis CPU time of the redis-server
+	 * @param machineBusy busy time of all cores (user to softirq)
+	 * @param machineTotal total time of all cores
+	 * @param machineStolen time the hypervisor gave to other guests
+	 */
+	record Usage(long nanos, long[] groups, long process, long redis, long machineBusy, long machineTotal,
+			long machineStolen) {
+
+		static Usage take(long redisPid, List<Predicate<String>> groups) throws IOException {
 			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-			long workers = 0;
-			long lettuce = 0;
+			long[] grouped = new long[groups.size()];
 			for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
 				if (info == null) {
 					continue;
@@ -113,53 +160,58 @@ final class CpuAccount {
 				if (cpu < 0) {
 					continue;
 				}
-				if (info.getThreadName().startsWith(WORKER_PREFIX)) {
-					workers += cpu;
-				}
-				else if (info.getThreadName().startsWith("lettuce-")) {
-					lettuce += cpu;
+				for (int i = 0; i < grouped.length; i++) {
+					if (groups.get(i).test(info.getThreadName())) {
+						grouped[i] += cpu;
+						break;
+					}
 				}
 			}
 			long process = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
 				.getProcessCpuTime();
 			long[] machine = machine();
-			return new Snapshot(System.nanoTime(), rotations, workers, lettuce, process, processCpu(redisPid),
-					machine[0], machine[1], machine[2]);
+			return new Usage(System.nanoTime(), grouped, process, processCpu(redisPid), machine[0], machine[1],
+					machine[2]);
 		}
 
-		Map<String, Object> minus(Snapshot before, int threads) {
-			long done = this.rotations - before.rotations;
-			double seconds = (this.nanos - before.nanos) / 1e9;
-			long workers = this.workers - before.workers;
-			long lettuce = this.lettuce - before.lettuce;
-			long process = this.process - before.process;
-			long redis = this.redis - before.redis;
-			long busy = this.machineBusy - before.machineBusy;
-			long total = this.machineTotal - before.machineTotal;
-			long idle = total - busy;
-			long stolen = this.machineStolen - before.machineStolen;
-			Map<String, Object> perRotation = new LinkedHashMap<>();
-			perRotation.put("rotating threads (our store's client side: JSON, zlib, digests, Lettuce's calls)",
-					micros(workers, done));
-			perRotation.put("Lettuce's event loop (socket reads and writes, replies)", micros(lettuce, done));
-			perRotation.put("rest of the JVM (GC, JIT compilers, other threads)", micros(process - workers - lettuce, done));
-			perRotation.put("redis-server (Lua scripts, commands, its socket calls)", micros(redis, done));
-			perRotation.put("rest of the machine", micros(busy - process - redis, done));
-			perRotation.put("idle", micros(idle, done));
+		static Usage none(int groups) {
+			return new Usage(0, new long[groups], 0, 0, 0, 0, 0);
+		}
+
+		Usage minus(Usage before) {
+			return combine(before, -1);
+		}
+
+		Usage plus(Usage other) {
+			return combine(other, 1);
+		}
+
+		private Usage combine(Usage other, int sign) {
+			long[] grouped = new long[this.groups.length];
+			for (int i = 0; i < grouped.length; i++) {
+				grouped[i] = this.groups[i] + sign * other.groups[i];
+			}
+			return new Usage(this.nanos + sign * other.nanos, grouped, this.process + sign * other.process,
+					this.redis + sign * other.redis, this.machineBusy + sign * other.machineBusy,
+					this.machineTotal + sign * other.machineTotal, this.machineStolen + sign * other.machineStolen);
+		}
+
+		/** The JVM's CPU time outside the groups. */
+		long restOfProcess() {
+			long rest = this.process;
+			for (long group : this.groups) {
+				rest -= group;
+			}
+			return rest;
+		}
+
+		/** Puts redis-server's, the rest of the machine's, idle and stolen time per operation. */
+		void putMachine(Map<String, Object> perOperation, long operations, String redisLabel) {
+			perOperation.put(redisLabel, micros(this.redis, operations));
+			perOperation.put("rest of the machine", micros(this.machineBusy - this.process - this.redis, operations));
+			perOperation.put("idle", micros(this.machineTotal - this.machineBusy, operations));
 			// time the hypervisor gave to other guests while this one wanted to run: neither busy nor idle here
-			perRotation.put("stolen by the hypervisor (steal)", micros(stolen, done));
-			Map<String, Object> result = new LinkedHashMap<>();
-			result.put("threads", threads);
-			result.put("seconds", Counts.round(seconds));
-			result.put("rotationsPerSecond", Counts.round(done / seconds));
-			result.put("cpuMicrosPerRotation", perRotation);
-			result.put("busyMicrosPerRotation", micros(busy, done));
-			result.put("cores", Runtime.getRuntime().availableProcessors());
-			return result;
-		}
-
-		private static double micros(long nanos, long rotations) {
-			return Counts.round(nanos / 1e3 / Math.max(1, rotations));
+			perOperation.put("stolen by the hypervisor (steal)", micros(this.machineStolen, operations));
 		}
 
 		/** utime + stime of a process, in ns. */

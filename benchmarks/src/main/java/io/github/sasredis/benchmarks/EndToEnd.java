@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 import io.github.sasredis.test.RedisServerProcess;
 
@@ -169,9 +170,10 @@ public final class EndToEnd {
 	 * that a trend of the machine (or of the JIT) weighs on both alike.
 	 */
 	private Map<String, Object> measure(List<Server> servers, int minimumWarmupPasses, int rounds)
-			throws InterruptedException {
+			throws InterruptedException, java.io.IOException {
 		Map<String, Object> warmUp = warmUp(servers, minimumWarmupPasses);
 		Map<String, long[]> totals = new LinkedHashMap<>();
+		Map<String, CpuAccount.Usage> usage = new LinkedHashMap<>();
 		for (int r = 0; r < rounds; r++) {
 			List<Server> order = new ArrayList<>(servers);
 			if (r % 2 == 1) {
@@ -179,7 +181,10 @@ public final class EndToEnd {
 			}
 			for (Server server : order) {
 				long compiling = compilingMillis();
+				CpuAccount.Usage before = CpuAccount.Usage.take(server.redisPid, CPU_GROUPS);
 				long[] outcome = server.load(this.round);
+				CpuAccount.Usage used = CpuAccount.Usage.take(server.redisPid, CPU_GROUPS).minus(before);
+				usage.merge(server.name, used, CpuAccount.Usage::plus);
 				long[] total = totals.computeIfAbsent(server.name, (name) -> new long[4]);
 				for (int i = 0; i < 3; i++) {
 					total[i] += outcome[i];
@@ -194,11 +199,35 @@ public final class EndToEnd {
 			row.put("requests", total[0]);
 			row.put("errors", total[1]);
 			row.put("compilingMillis", total[3]);
+			row.put("cpuMicrosPerRequest", cpuPerRequest(usage.get(name), total[0]));
 			result.put(name, row);
 			this.log.accept(String.format("end to end: %s %s", name, row));
 		});
 		result.put("warmUp", warmUp);
 		return result;
+	}
+
+	/**
+	 * The threads whose CPU the measured rounds count, by name: Tomcat's request threads, its other threads (poller,
+	 * acceptor), the load generator (the client threads and their {@code HttpClient}'s), Lettuce's event loop. One
+	 * server is loaded at a time, so each group's time in a round is that server's (or its load's).
+	 */
+	static final List<Predicate<String>> CPU_GROUPS = List.of(
+			(name) -> name.startsWith("http-nio-") && name.contains("-exec-"), (name) -> name.startsWith("http-nio-"),
+			(name) -> name.startsWith("e2e-") || name.startsWith("HttpClient-"), (name) -> name.startsWith("lettuce-"));
+
+	/** CPU µs per request answered, by where it was spent (CPU_GROUPS, the rest of the JVM, the machine). */
+	private static Map<String, Object> cpuPerRequest(CpuAccount.Usage used, long requests) {
+		Map<String, Object> perRequest = new LinkedHashMap<>();
+		perRequest.put("request threads (Tomcat's: the whole grant, JWT signing and the store's client side included)",
+				CpuAccount.micros(used.groups()[0], requests));
+		perRequest.put("Tomcat's poller and acceptor", CpuAccount.micros(used.groups()[1], requests));
+		perRequest.put("load generator (client threads, HttpClient)", CpuAccount.micros(used.groups()[2], requests));
+		perRequest.put("Lettuce's event loop", CpuAccount.micros(used.groups()[3], requests));
+		perRequest.put("rest of the JVM (GC, JIT compilers, other threads)",
+				CpuAccount.micros(used.restOfProcess(), requests));
+		used.putMachine(perRequest, requests, "redis-server");
+		return perRequest;
 	}
 
 	/**
@@ -260,6 +289,9 @@ public final class EndToEnd {
 
 		final URI tokenUri;
 
+		/** The redis-server the store of ours uses (the in-memory server's context connects to it too, unused). */
+		final long redisPid;
+
 		final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
 		final String authorization = "Basic " + Base64.getEncoder()
@@ -274,6 +306,7 @@ public final class EndToEnd {
 		Server(String name, RedisServerProcess redis, boolean ours, String idPrefix) throws ClassNotFoundException {
 			this.name = name;
 			this.idPrefix = idPrefix;
+			this.redisPid = redis.pid();
 			SpringApplication application = new SpringApplication(Class.forName(DEMO_APPLICATION));
 			application.addInitializers((context) -> context.getBeanFactory()
 				.registerSingleton("benchClientSecretEncoder", this.clientSecrets));
