@@ -32,6 +32,9 @@ import org.springframework.util.Assert;
  * Revoking removes the whole grant (its access token too) through the {@link RefreshTokenRegistry}, with cause
  * {@link RevocationCause#OPS}, and answers after Redis has acknowledged. Responses carry jtis and metadata, never
  * a token value or digest. {@code user} is the exact principal name: no character in it has a special meaning.
+ * A {@code user} or {@code jti} that is empty (blank, for a user) or given more than once (Actuator would join the
+ * values with commas) is answered {@code 400}, as is a malformed jti; refusals carry
+ * {@code {"error": ..., "error_description": ...}}, never the value given. A revocation names the user it acted on.
  */
 @Endpoint(id = "refreshtokens")
 public class RefreshTokensEndpoint {
@@ -49,26 +52,31 @@ public class RefreshTokensEndpoint {
 
 	/**
 	 * Lists a user's live refresh tokens.
-	 * @param user the principal name
-	 * @return the tokens, oldest first; an empty list when the user has none
+	 * @param user the principal name (a {@code String}; a list when the request repeats the parameter)
+	 * @return {@code 200} with the tokens, oldest first (an empty list when the user has none), or {@code 400} when
+	 * the user is empty or given more than once
 	 */
 	@ReadOperation
-	public RefreshTokensDescriptor refreshTokens(@Selector String user) {
-		List<RefreshTokenDescriptor> tokens = this.registry.findByUser(user)
+	public WebEndpointResponse<OperationResponseBody> refreshTokens(@Selector Object user) {
+		String name = single(user);
+		if (name == null || name.isBlank()) {
+			return badRequest("user", user);
+		}
+		List<RefreshTokenDescriptor> tokens = this.registry.findByUser(name)
 			.stream()
 			.map(RefreshTokenDescriptor::of)
 			.toList();
-		return new RefreshTokensDescriptor(user, tokens);
+		return new WebEndpointResponse<>(new RefreshTokensDescriptor(name, tokens));
 	}
 
 	/**
 	 * Lists a user's live refresh tokens, the user given as the query parameter {@code user}: for names a URL path
 	 * segment cannot carry ({@code \}, {@code /}, {@code %}, {@code ;}, {@code .}, {@code ..}).
 	 * @param user the principal name
-	 * @return the tokens, oldest first; an empty list when the user has none
+	 * @return as {@link #refreshTokens}
 	 */
 	@ReadOperation
-	public RefreshTokensDescriptor refreshTokensOfUser(String user) {
+	public WebEndpointResponse<OperationResponseBody> refreshTokensOfUser(Object user) {
 		return refreshTokens(user);
 	}
 
@@ -80,38 +88,79 @@ public class RefreshTokensEndpoint {
 	 * @return as {@link #revokeRefreshToken} or {@link #revokeRefreshTokens}
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<RevokedDescriptor> revokeRefreshTokensOfUser(String user, @Nullable String jti) {
-		if (jti == null) {
-			return new WebEndpointResponse<>(revokeRefreshTokens(user));
-		}
-		return revokeRefreshToken(user, jti);
+	public WebEndpointResponse<OperationResponseBody> revokeRefreshTokensOfUser(Object user, @Nullable Object jti) {
+		return revokeRefreshTokens(user, jti);
 	}
 
 	/**
 	 * Revokes one refresh token of a user, with the grant it belongs to.
 	 * @param user the principal name
 	 * @param jti the token's jti
-	 * @return {@code 200} with {@code {"revoked": 1}}, {@code 404} when that user has no such token, {@code 400}
-	 * when the jti is malformed
+	 * @return {@code 200} with {@code {"user_id": ..., "revoked": 1}}, {@code 404} when that user has no such
+	 * token, {@code 400} when the jti is malformed or the user empty, or either is given more than once
 	 */
 	@DeleteOperation
-	public WebEndpointResponse<RevokedDescriptor> revokeRefreshToken(@Selector String user, @Selector String jti) {
-		if (!TokenDigester.isWellFormedJti(jti)) {
-			return new WebEndpointResponse<>(WebEndpointResponse.STATUS_BAD_REQUEST);
+	public WebEndpointResponse<OperationResponseBody> revokeRefreshToken(@Selector Object user,
+			@Selector Object jti) {
+		String name = single(user);
+		if (name == null || name.isBlank()) {
+			return badRequest("user", user);
 		}
-		return this.registry.revoke(user, jti, RevocationCause.OPS)
-			.map((revoked) -> new WebEndpointResponse<>(new RevokedDescriptor(1)))
-			.orElseGet(() -> new WebEndpointResponse<>(WebEndpointResponse.STATUS_NOT_FOUND));
+		String id = single(jti);
+		if (id == null || !TokenDigester.isWellFormedJti(id)) {
+			return badRequest("jti", jti);
+		}
+		return this.registry.revoke(name, id, RevocationCause.OPS)
+			.map((revoked) -> new WebEndpointResponse<OperationResponseBody>(new RevokedDescriptor(name, 1)))
+			.orElseGet(() -> new WebEndpointResponse<>(
+					new ErrorDescriptor("not_found", "The user has no live refresh token with this jti."),
+					WebEndpointResponse.STATUS_NOT_FOUND));
 	}
 
 	/**
-	 * Revokes every refresh token of a user, with the grants they belong to.
+	 * Revokes every refresh token of a user, with the grants they belong to; only the one named when the request
+	 * also has the query parameter {@code jti} (which would otherwise be ignored, and every token revoked).
 	 * @param user the principal name
-	 * @return how many were revoked, zero when the user had none
+	 * @param jti the token's jti, or {@code null} for all of the user's tokens
+	 * @return {@code 200} with the user and how many were revoked (zero when the user had none), or {@code 400}
+	 * when the user is empty or given more than once; with a jti, as {@link #revokeRefreshToken}
 	 */
 	@DeleteOperation
-	public RevokedDescriptor revokeRefreshTokens(@Selector String user) {
-		return new RevokedDescriptor(this.registry.revokeAll(user, RevocationCause.OPS).size());
+	public WebEndpointResponse<OperationResponseBody> revokeRefreshTokens(@Selector Object user,
+			@Nullable Object jti) {
+		if (jti != null) {
+			return revokeRefreshToken(user, jti);
+		}
+		String name = single(user);
+		if (name == null || name.isBlank()) {
+			return badRequest("user", user);
+		}
+		return new WebEndpointResponse<>(
+				new RevokedDescriptor(name, this.registry.revokeAll(name, RevocationCause.OPS).size()));
+	}
+
+	/**
+	 * The one value of a parameter: Actuator passes a parameter the request repeats as a list of its values (and
+	 * would otherwise join them with commas into a name nobody has).
+	 */
+	private static @Nullable String single(@Nullable Object value) {
+		return (value instanceof String string) ? string : null;
+	}
+
+	/** {@code 400} naming the parameter and the fault, never its value. */
+	private static WebEndpointResponse<OperationResponseBody> badRequest(String parameter, @Nullable Object value) {
+		String fault;
+		if (!(value instanceof String string)) {
+			fault = "is given more than once";
+		}
+		else if (parameter.equals("user")) {
+			fault = string.isEmpty() ? "is empty" : "is blank";
+		}
+		else {
+			fault = "is not a jti this store issues";
+		}
+		return new WebEndpointResponse<>(new ErrorDescriptor("invalid_request", "The " + parameter + " " + fault + "."),
+				WebEndpointResponse.STATUS_BAD_REQUEST);
 	}
 
 	/**
@@ -147,11 +196,24 @@ public class RefreshTokensEndpoint {
 	}
 
 	/**
-	 * How many refresh tokens a revocation removed.
+	 * How many refresh tokens a revocation removed, and whose.
 	 *
+	 * @param userId the principal name the revocation acted on
 	 * @param revoked the number of revoked tokens
 	 */
-	public record RevokedDescriptor(@JsonProperty("revoked") int revoked) implements OperationResponseBody {
+	public record RevokedDescriptor(@JsonProperty("user_id") String userId,
+			@JsonProperty("revoked") int revoked) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Why a request was refused: never a parameter's value.
+	 *
+	 * @param error {@code invalid_request} or {@code not_found}
+	 * @param description what was wrong, in words
+	 */
+	public record ErrorDescriptor(@JsonProperty("error") String error,
+			@JsonProperty("error_description") String description) implements OperationResponseBody {
 
 	}
 

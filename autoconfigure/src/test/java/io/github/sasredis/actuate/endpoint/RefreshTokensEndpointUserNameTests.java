@@ -155,6 +155,71 @@ class RefreshTokensEndpointUserNameTests extends RefreshTokensHttpTestSupport {
 		assertThat(registryIds("user")).containsExactlyInAnyOrderElementsOf(idsOf("user"));
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "?user=user&user=user", "?user=user&user=*", "?user=user&user=", "?user=", "?user=%20",
+			"/user?user=", "/user?user=user&user=user", "/user?user=%20%20" })
+	void refreshTokensWhenUserIsRepeatedOrEmptyThenBadRequestWithReasonAndNothingRevoked(String path) {
+		String jti = this.registry.findByUser("user").get(0).jti();
+
+		List<Response> refused = List.of(get("/actuator/refreshtokens" + path),
+				delete("/actuator/refreshtokens" + path),
+				delete("/actuator/refreshtokens" + path + (path.contains("?") ? "&" : "?") + "jti=" + jti));
+
+		for (Response response : refused) {
+			assertThat(response.status()).as(response.body()).isEqualTo(400);
+			assertThat(response.json().get("error").asString()).isEqualTo("invalid_request");
+			assertThat(response.json().get("error_description").asString()).startsWith("The user ")
+				.doesNotContain("user,");
+		}
+		for (String user : USERS.keySet()) {
+			assertThat(registryIds(user)).as("tokens of %s", user).containsExactlyInAnyOrderElementsOf(idsOf(user));
+		}
+	}
+
+	@Test
+	void revokeRefreshTokenWhenJtiIsRepeatedOrUnknownThenRefusedWithReasonButNeverTheValue() {
+		String jti = this.registry.findByUser("user").get(0).jti();
+
+		Response repeated = delete("/actuator/refreshtokens?user=user&jti=" + jti + "&jti=" + jti);
+		Response empty = delete("/actuator/refreshtokens/user/" + jti + "?jti=");
+		Response unknown = delete("/actuator/refreshtokens/user/" + "A".repeat(22));
+
+		for (Response response : List.of(repeated, empty)) {
+			assertThat(response.status()).isEqualTo(400);
+			assertThat(response.json().get("error").asString()).isEqualTo("invalid_request");
+			assertThat(response.body()).doesNotContain(jti);
+		}
+		assertThat(unknown.status()).isEqualTo(404);
+		assertThat(unknown.json().get("error").asString()).isEqualTo("not_found");
+		assertThat(registryIds("user")).containsExactlyInAnyOrderElementsOf(idsOf("user"));
+	}
+
+	@Test
+	void revokeRefreshTokensThenTheAnswerNamesTheUserItActedOn() {
+		String jti = this.registry.findByUser("u*").get(0).jti();
+
+		Response one = delete("/actuator/refreshtokens/user?user=" + query("u*") + "&jti=" + jti);
+		Response all = delete("/actuator/refreshtokens/user?user=" + query("u*"));
+
+		assertThat(one.status()).isEqualTo(200);
+		assertThat(one.json().get("user_id").asString()).isEqualTo("u*");
+		assertThat(one.json().get("revoked").asInt()).isEqualTo(1);
+		assertThat(all.json().get("user_id").asString()).isEqualTo("u*");
+		assertThat(all.json().get("revoked").asInt()).isEqualTo(1);
+		assertThat(registryIds("user")).containsExactlyInAnyOrderElementsOf(idsOf("user"));
+	}
+
+	@Test
+	void revokeRefreshTokensWhenPathNamesTheUserAndQueryAJtiThenRevokesOnlyThatToken() {
+		String jti = this.registry.findByUser("user").get(0).jti();
+
+		Response one = delete("/actuator/refreshtokens/user?jti=" + jti);
+
+		assertThat(one.status()).isEqualTo(200);
+		assertThat(one.json().get("revoked").asInt()).isEqualTo(1);
+		assertThat(this.registry.findByUser("user")).hasSize(1).noneMatch((token) -> token.jti().equals(jti));
+	}
+
 	private static String query(String value) {
 		return URLEncoder.encode(value, StandardCharsets.UTF_8);
 	}

@@ -119,7 +119,7 @@ class RefreshTokensEndpointWebIntegrationTests extends RefreshTokensHttpTestSupp
 		Response response = delete("/actuator/refreshtokens/" + this.user + "/" + jti);
 
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"revoked\":1}");
+		assertThat(response.body()).isEqualTo("{\"user_id\":\"" + this.user + "\",\"revoked\":1}");
 		// Redis has acknowledged before the answer: nothing of that grant is left, not even a lookup key
 		assertThat(this.redis.exists("refresh_token:" + this.user + ":" + jti)).isFalse();
 		assertThat(this.redis.exists("oauth2:authorization:" + revoked.id())).isFalse();
@@ -172,7 +172,7 @@ class RefreshTokensEndpointWebIntegrationTests extends RefreshTokensHttpTestSupp
 		Response response = delete("/actuator/refreshtokens/" + this.user);
 
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"revoked\":3}");
+		assertThat(response.body()).isEqualTo("{\"user_id\":\"" + this.user + "\",\"revoked\":3}");
 		String dump = this.redis.dumpAllKeysAndValues();
 		for (Issued issued : revoked) {
 			assertThat(dump).doesNotContain(issued.id());
@@ -193,7 +193,7 @@ class RefreshTokensEndpointWebIntegrationTests extends RefreshTokensHttpTestSupp
 		Response response = delete("/actuator/refreshtokens/" + this.user);
 
 		assertThat(response.status()).isEqualTo(200);
-		assertThat(response.body()).isEqualTo("{\"revoked\":0}");
+		assertThat(response.body()).isEqualTo("{\"user_id\":\"" + this.user + "\",\"revoked\":0}");
 		assertThat(get("/actuator/refreshtokens/" + this.otherUser).json().get("tokens")).hasSize(1);
 	}
 
