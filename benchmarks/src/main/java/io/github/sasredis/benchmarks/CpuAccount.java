@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -137,7 +138,9 @@ final class CpuAccount {
 
 	/**
 	 * CPU times (ns) at one moment, or used between two: of groups of this JVM's threads (by name; a thread counts in
-	 * the first group that takes it), of the whole JVM, of a redis-server and of the machine.
+	 * the first group that takes it), of the whole JVM, of a redis-server and of the machine. Between two moments a
+	 * group counts what each of its threads alive at the second used since the first (all of it for a thread started
+	 * in between); a thread that ended in between counts nowhere but in the JVM's total ({@link #restOfProcess}).
 	 * @param nanos {@link System#nanoTime()}, or the time between two moments
 	 * @param groups CPU time of each group's threads
 	 * @param process CPU time of the JVM
@@ -145,24 +148,27 @@ final class CpuAccount {
 	 * @param machineBusy busy time of all cores (user to softirq)
 	 * @param machineTotal total time of all cores
 	 * @param machineStolen time the hypervisor gave to other guests
+	 * @param threads at one moment, each grouped thread's id and its group and CPU time; empty between two
 	 */
 	record Usage(long nanos, long[] groups, long process, long redis, long machineBusy, long machineTotal,
-			long machineStolen) {
+			long machineStolen, Map<Long, long[]> threads) {
 
 		static Usage take(long redisPid, List<Predicate<String>> groups) throws IOException {
-			ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+			ThreadMXBean mxBean = ManagementFactory.getThreadMXBean();
 			long[] grouped = new long[groups.size()];
-			for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+			Map<Long, long[]> threads = new HashMap<>();
+			for (ThreadInfo info : mxBean.getThreadInfo(mxBean.getAllThreadIds())) {
 				if (info == null) {
 					continue;
 				}
-				long cpu = threads.getThreadCpuTime(info.getThreadId());
+				long cpu = mxBean.getThreadCpuTime(info.getThreadId());
 				if (cpu < 0) {
 					continue;
 				}
 				for (int i = 0; i < grouped.length; i++) {
 					if (groups.get(i).test(info.getThreadName())) {
 						grouped[i] += cpu;
+						threads.put(info.getThreadId(), new long[] { i, cpu });
 						break;
 					}
 				}
@@ -171,29 +177,41 @@ final class CpuAccount {
 				.getProcessCpuTime();
 			long[] machine = machine();
 			return new Usage(System.nanoTime(), grouped, process, processCpu(redisPid), machine[0], machine[1],
-					machine[2]);
-		}
-
-		static Usage none(int groups) {
-			return new Usage(0, new long[groups], 0, 0, 0, 0, 0);
+					machine[2], threads);
 		}
 
 		Usage minus(Usage before) {
-			return combine(before, -1);
+			long[] grouped = new long[this.groups.length];
+			this.threads.forEach((id, now) -> {
+				long[] then = before.threads.get(id);
+				grouped[(int) now[0]] += now[1] - ((then != null) ? then[1] : 0);
+			});
+			return new Usage(this.nanos - before.nanos, grouped, this.process - before.process,
+					this.redis - before.redis, this.machineBusy - before.machineBusy,
+					this.machineTotal - before.machineTotal, this.machineStolen - before.machineStolen, Map.of());
 		}
 
 		Usage plus(Usage other) {
-			return combine(other, 1);
-		}
-
-		private Usage combine(Usage other, int sign) {
 			long[] grouped = new long[this.groups.length];
 			for (int i = 0; i < grouped.length; i++) {
-				grouped[i] = this.groups[i] + sign * other.groups[i];
+				grouped[i] = this.groups[i] + other.groups[i];
 			}
-			return new Usage(this.nanos + sign * other.nanos, grouped, this.process + sign * other.process,
-					this.redis + sign * other.redis, this.machineBusy + sign * other.machineBusy,
-					this.machineTotal + sign * other.machineTotal, this.machineStolen + sign * other.machineStolen);
+			return new Usage(this.nanos + other.nanos, grouped, this.process + other.process, this.redis + other.redis,
+					this.machineBusy + other.machineBusy, this.machineTotal + other.machineTotal,
+					this.machineStolen + other.machineStolen, Map.of());
+		}
+
+		/**
+		 * The same, with CPU time that threads which ended in between used moved into a group (from the JVM's rest).
+		 * @param group the group
+		 * @param nanos what they used
+		 * @return the usage
+		 */
+		Usage plusGroup(int group, long nanos) {
+			long[] grouped = this.groups.clone();
+			grouped[group] += nanos;
+			return new Usage(this.nanos, grouped, this.process, this.redis, this.machineBusy, this.machineTotal,
+					this.machineStolen, this.threads);
 		}
 
 		/** The JVM's CPU time outside the groups. */

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -182,8 +183,12 @@ public final class EndToEnd {
 			for (Server server : order) {
 				long compiling = compilingMillis();
 				CpuAccount.Usage before = CpuAccount.Usage.take(server.redisPid, CPU_GROUPS);
+				long clientThreadsBefore = server.clientThreadsCpu.sum();
 				long[] outcome = server.load(this.round);
-				CpuAccount.Usage used = CpuAccount.Usage.take(server.redisPid, CPU_GROUPS).minus(before);
+				// the client threads live within the round (started and joined by load): they count their own CPU
+				CpuAccount.Usage used = CpuAccount.Usage.take(server.redisPid, CPU_GROUPS)
+					.minus(before)
+					.plusGroup(LOAD_GENERATOR, server.clientThreadsCpu.sum() - clientThreadsBefore);
 				usage.merge(server.name, used, CpuAccount.Usage::plus);
 				long[] total = totals.computeIfAbsent(server.name, (name) -> new long[4]);
 				for (int i = 0; i < 3; i++) {
@@ -209,12 +214,16 @@ public final class EndToEnd {
 
 	/**
 	 * The threads whose CPU the measured rounds count, by name: Tomcat's request threads, its other threads (poller,
-	 * acceptor), the load generator (the client threads and their {@code HttpClient}'s), Lettuce's event loop. One
-	 * server is loaded at a time, so each group's time in a round is that server's (or its load's).
+	 * acceptor), the load generator's {@code HttpClient} threads (the client threads themselves, which start and end
+	 * within a round, add their own CPU), Lettuce's event loop. One server is loaded at a time, so each group's time
+	 * in a round is that server's (or its load's).
 	 */
 	static final List<Predicate<String>> CPU_GROUPS = List.of(
 			(name) -> name.startsWith("http-nio-") && name.contains("-exec-"), (name) -> name.startsWith("http-nio-"),
-			(name) -> name.startsWith("e2e-") || name.startsWith("HttpClient-"), (name) -> name.startsWith("lettuce-"));
+			(name) -> name.startsWith("HttpClient-"), (name) -> name.startsWith("lettuce-"));
+
+	/** The load generator's place in {@link #CPU_GROUPS}. */
+	static final int LOAD_GENERATOR = 2;
 
 	/** CPU µs per request answered, by where it was spent (CPU_GROUPS, the rest of the JVM, the machine). */
 	private static Map<String, Object> cpuPerRequest(CpuAccount.Usage used, long requests) {
@@ -303,6 +312,9 @@ public final class EndToEnd {
 
 		final ClientSecretEncoder clientSecrets = new ClientSecretEncoder();
 
+		/** CPU time (ns) the client threads of {@link #load} used, each adding its own as it ends. */
+		final LongAdder clientThreadsCpu = new LongAdder();
+
 		Server(String name, RedisServerProcess redis, boolean ours, String idPrefix) throws ClassNotFoundException {
 			this.name = name;
 			this.idPrefix = idPrefix;
@@ -373,6 +385,7 @@ public final class EndToEnd {
 							errors.incrementAndGet();
 						}
 					}
+					this.clientThreadsCpu.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
 				}, "e2e-" + this.name);
 				worker.start();
 				workers.add(worker);

@@ -355,7 +355,8 @@ public final class Report {
 								+ "JVM's threads by name (`ThreadMXBean`), of the JVM, of redis-server and of the machine "
 								+ "over the measured rounds above, divided by the requests answered (%s for ours, %s for "
 								+ "the in-memory store). The load generator runs in the same JVM and on the same cores; "
-								+ "idle is time no core had work.%n%n",
+								+ "idle is time no core had work; the in-memory server's redis-server row is an idle Redis "
+								+ "its context connects to and never uses.%n%n",
 						number(e2e.path("grants100").path(Stores.REDIS).path("requests").asDouble()),
 						number(e2e.path("grants100").path(Stores.INMEMORY).path("requests").asDouble())));
 				md.append("| Where | ours (Redis), µs per request | in-memory, µs per request | difference |\n");
@@ -369,11 +370,11 @@ public final class Report {
 						oursTotal += ours;
 						memoryTotal += memory;
 					}
-					md.append(String.format(Locale.ROOT, "| %s | %s | %s | %+,.0f |%n", entry.getKey(), number(ours),
-							number(memory), ours - memory));
+					md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", entry.getKey(), number(ours),
+							number(memory), signed(ours - memory)));
 				}
-				md.append(String.format(Locale.ROOT, "| all but idle and steal | %s | %s | %+,.0f |%n",
-						number(oursTotal), number(memoryTotal), oursTotal - memoryTotal));
+				md.append(String.format(Locale.ROOT, "| all but idle and steal | %s | %s | %s |%n",
+						number(oursTotal), number(memoryTotal), signed(oursTotal - memoryTotal)));
 			}
 			md.append('\n');
 		}
@@ -550,6 +551,11 @@ public final class Report {
 			return "";
 		}
 		return number(a / b) + "×";
+	}
+
+	/** A difference, signed, as {@link #number} writes magnitudes. */
+	static String signed(double value) {
+		return ((value < 0) ? "-" : "+") + number(Math.abs(value));
 	}
 
 	static String number(double value) {
