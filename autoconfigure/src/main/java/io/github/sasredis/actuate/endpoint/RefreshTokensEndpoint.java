@@ -58,8 +58,8 @@ public class RefreshTokensEndpoint {
 	 */
 	@ReadOperation
 	public WebEndpointResponse<OperationResponseBody> refreshTokens(@Selector Object user) {
-		String name = single(user);
-		if (name == null || name.isBlank()) {
+		String name = userName(user);
+		if (name == null) {
 			return badRequest("user", user);
 		}
 		List<RefreshTokenDescriptor> tokens = this.registry.findByUser(name)
@@ -102,12 +102,12 @@ public class RefreshTokensEndpoint {
 	@DeleteOperation
 	public WebEndpointResponse<OperationResponseBody> revokeRefreshToken(@Selector Object user,
 			@Selector Object jti) {
-		String name = single(user);
-		if (name == null || name.isBlank()) {
+		String name = userName(user);
+		if (name == null) {
 			return badRequest("user", user);
 		}
-		String id = single(jti);
-		if (id == null || !TokenDigester.isWellFormedJti(id)) {
+		String id = (jti instanceof String value && TokenDigester.isWellFormedJti(value)) ? value : null;
+		if (id == null) {
 			return badRequest("jti", jti);
 		}
 		return this.registry.revoke(name, id, RevocationCause.OPS)
@@ -131,8 +131,8 @@ public class RefreshTokensEndpoint {
 		if (jti != null) {
 			return revokeRefreshToken(user, jti);
 		}
-		String name = single(user);
-		if (name == null || name.isBlank()) {
+		String name = userName(user);
+		if (name == null) {
 			return badRequest("user", user);
 		}
 		return new WebEndpointResponse<>(
@@ -140,11 +140,12 @@ public class RefreshTokensEndpoint {
 	}
 
 	/**
-	 * The one value of a parameter: Actuator passes a parameter the request repeats as a list of its values (and
-	 * would otherwise join them with commas into a name nobody has).
+	 * The principal name a parameter gives, or {@code null} when it gives none: Actuator passes a parameter the
+	 * request repeats as a list of its values (and would otherwise join them with commas into a name nobody has), and
+	 * no principal name is blank.
 	 */
-	private static @Nullable String single(@Nullable Object value) {
-		return (value instanceof String string) ? string : null;
+	private static @Nullable String userName(@Nullable Object user) {
+		return (user instanceof String name && !name.isBlank()) ? name : null;
 	}
 
 	/** {@code 400} naming the parameter and the fault, never its value. */
